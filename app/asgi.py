@@ -1,0 +1,157 @@
+"""The composition root: ``create_app()`` assembles every domain into one Litestar app.
+
+Run with ``uvicorn app.asgi:create_app --factory`` (``luyan serve`` does this).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Tag
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
+
+from app import db, signals
+from app.auth import AuthMiddleware
+from app.errors import EXCEPTION_HANDLERS
+from app.middleware import LocaleMiddleware, SecurityHeadersMiddleware, TokenAwareCSRFMiddleware
+from app.settings import Settings, get_settings
+from app.templating import template_config
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+SESSION_COOKIE = "luyan_session"
+CSRF_COOKIE = "luyan_csrf"
+
+API_TAGS = [
+    Tag(name="accounts", description="Sign-up, sign-in, API tokens, organisations and institutions."),
+    Tag(name="events", description="Roadshows, conferences, contests and retreats; agenda and tickets."),
+    Tag(name="registrations", description="Registering, the waiting list, approval and exports."),
+    Tag(name="mail", description="The outbox of mail sent on an organisation's behalf."),
+]
+
+
+def _stores(settings: Settings) -> dict[str, Store]:
+    if settings.redis_url:
+        from litestar.stores.redis import RedisStore
+
+        root = RedisStore.with_client(url=settings.redis_url, namespace=settings.redis_namespace)
+        return {"rate_limit": root.with_namespace("rate_limit"), "cache": root.with_namespace("cache")}
+    return {"rate_limit": MemoryStore(), "cache": MemoryStore()}
+
+
+def _route_handlers() -> list:
+    from app.accounts.controllers import ROUTES as account_api
+    from app.accounts.pages import ROUTES as account_pages
+    from app.mail.controllers import ROUTES as mail_api
+    from app.pages import ROUTES as site_pages
+    from events.routes import ROUTES as event_routes
+
+    static = create_static_files_router(
+        path="/static",
+        directories=[FRONTEND / "static"],
+        include_in_schema=False,
+        opt={"exclude_from_csrf": True},
+        guards=[],
+    )
+    return [*account_api, *account_pages, *mail_api, *site_pages, *event_routes, static]
+
+
+def _listeners() -> list:
+    from events.listeners import LISTENERS as event_listeners
+
+    return [*event_listeners]
+
+
+def _background_tasks(settings: Settings) -> list:
+    from app.mail.sender import run_sender
+    from events.waitlist import run_sweeper
+
+    return [run_sender(settings), run_sweeper()]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    secret = settings.secret_key.encode()
+    session_config = CookieBackendConfig(
+        secret=__import__("hashlib").sha256(secret + b"session").digest(),
+        key=SESSION_COOKIE,
+        max_age=14 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+    csrf_config = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name=CSRF_COOKIE,
+        header_name="x-csrftoken",
+        cookie_secure=settings.secure_cookies,
+        cookie_samesite="lax",
+        exclude=["^/static/", "^/schema"],
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await db.start()
+        signals.bind(app)
+        tasks = [asyncio.create_task(job) for job in _background_tasks(settings)]
+        try:
+            yield
+        finally:
+            signals.bind(None)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await db.stop()
+
+    app = Litestar(
+        route_handlers=_route_handlers(),
+        middleware=[
+            SecurityHeadersMiddleware,
+            LocaleMiddleware,
+            session_config.middleware,
+            DefineMiddleware(AuthMiddleware),
+            DefineMiddleware(TokenAwareCSRFMiddleware, config=csrf_config, session_cookie=SESSION_COOKIE),
+        ],
+        csrf_config=None,
+        template_config=template_config(),
+        exception_handlers=EXCEPTION_HANDLERS,
+        stores=_stores(settings),
+        listeners=_listeners(),
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(
+            title="luyan API",
+            version="0.1.0",
+            description="Roadshows, conferences, contests and retreats: the luyan platform API.",
+            path="/schema",
+            tags=API_TAGS,
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    path="/",
+                    js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+                    css_url="/static/vendor/swagger-ui/swagger-ui.css",
+                    standalone_preset_js_url="/static/vendor/swagger-ui/swagger-ui-standalone-preset.js",
+                    favicon="<link rel='icon' href='/static/favicon.svg'>",
+                )
+            ],
+        ),
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            log_exceptions="debug",
+        ),
+        debug=False,
+    )
+    app.state.settings = settings
+    logging.getLogger("luyan").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,182 @@
+"""Who is calling: cookie sessions for the web, bearer API tokens for programs.
+
+``AuthMiddleware`` puts a ``CurrentUser`` (or ``None`` for anonymous visitors) on every
+connection; guards below decide per route. Object-level rules (is this *your* event?) live in
+the services, which answer 404 exactly as for a missing object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware.authentication import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from app.db import fast
+
+SESSION_USER_KEY = "uid"
+SESSION_EPOCH_KEY = "ep"
+TOKEN_PREFIX = "luyan_"
+
+_USER_COLUMNS = "u.id, u.email, u.display_name, u.locale, u.is_admin, u.is_entrepreneur, u.auth_epoch"
+
+
+@dataclass(slots=True, frozen=True)
+class Memberships:
+    organisations: dict[int, str]  # organisation id -> role
+    institutions: dict[int, str]  # institution id -> role
+    staff_events: frozenset[int]  # events this person may check people in at
+
+
+@dataclass(slots=True)
+class CurrentUser:
+    id: int
+    email: str
+    display_name: str
+    locale: str
+    is_admin: bool
+    is_entrepreneur: bool
+    via: str  # "session" | "token"
+    _memberships: Memberships | None = field(default=None, repr=False)
+
+    async def memberships(self) -> Memberships:
+        """Loaded on first use: most requests never need them."""
+        if self._memberships is None:
+            rows = await fast().fetch(
+                "SELECT 'org' AS kind, organisation AS ref, role FROM luyan_organisation_member "
+                'WHERE "user" = $1 '
+                "UNION ALL SELECT 'inst', institution, role FROM luyan_institution_member "
+                'WHERE "user" = $1 '
+                "UNION ALL SELECT 'staff', event, role FROM luyan_event_staff WHERE \"user\" = $1",
+                self.id,
+            )
+            self._memberships = Memberships(
+                organisations={r["ref"]: r["role"] for r in rows if r["kind"] == "org"},
+                institutions={r["ref"]: r["role"] for r in rows if r["kind"] == "inst"},
+                staff_events=frozenset(r["ref"] for r in rows if r["kind"] == "staff"),
+            )
+        return self._memberships
+
+    async def is_organiser(self) -> bool:
+        return self.is_admin or bool((await self.memberships()).organisations)
+
+    async def is_investor(self) -> bool:
+        return bool((await self.memberships()).institutions)
+
+    async def roles(self) -> list[str]:
+        """Role names for display and for the API's ``/me``."""
+        m = await self.memberships()
+        roles = ["attendee"]
+        if self.is_admin:
+            roles.append("admin")
+        if m.organisations:
+            roles.append("organiser")
+        if self.is_entrepreneur:
+            roles.append("entrepreneur")
+        if m.institutions:
+            roles.append("investor")
+        if m.staff_events:
+            roles.append("checkin_staff")
+        return roles
+
+
+def _user_from_row(row: dict[str, Any], via: str) -> CurrentUser:
+    return CurrentUser(
+        id=row["id"],
+        email=row["email"],
+        display_name=row["display_name"],
+        locale=row["locale"],
+        is_admin=bool(row["is_admin"]),
+        is_entrepreneur=bool(row["is_entrepreneur"]),
+        via=via,
+    )
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+async def user_for_token(token: str) -> CurrentUser | None:
+    row = await fast().fetchrow(
+        f'SELECT {_USER_COLUMNS} FROM luyan_api_token t JOIN luyan_user u ON u.id = t."user" '
+        "WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.is_active",
+        hash_token(token),
+    )
+    return _user_from_row(row, "token") if row else None
+
+
+async def user_for_session(user_id: int, epoch: int) -> CurrentUser | None:
+    row = await fast().fetchrow(
+        f"SELECT {_USER_COLUMNS} FROM luyan_user u WHERE u.id = $1 AND u.is_active", user_id
+    )
+    if row is None or row["auth_epoch"] != epoch:
+        return None
+    return _user_from_row(row, "session")
+
+
+class AuthMiddleware(AbstractAuthenticationMiddleware):
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        header = connection.headers.get("authorization")
+        if header:
+            scheme, _sep, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise NotAuthorizedException("Use 'Authorization: Bearer <token>'.")
+            user = await user_for_token(token.strip())
+            if user is None:
+                raise NotAuthorizedException("Invalid or revoked API token.")
+            return AuthenticationResult(user=user, auth="token")
+        session = connection.scope.get("session") or {}
+        user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
+        if isinstance(user_id, int):
+            user = await user_for_session(user_id, int(session.get(SESSION_EPOCH_KEY, -1)))
+            if user is not None:
+                return AuthenticationResult(user=user, auth="session")
+            session.clear()  # a stale session (password changed, account disabled)
+        return AuthenticationResult(user=None, auth=None)
+
+
+# -- guards ----------------------------------------------------------------------------------
+def current_user(connection: ASGIConnection) -> CurrentUser:
+    user = connection.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException()
+    return user
+
+
+async def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    current_user(connection)
+
+
+async def requires_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if not current_user(connection).is_admin:
+        raise PermissionDeniedException()
+
+
+async def requires_organiser(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if not await current_user(connection).is_organiser():
+        raise PermissionDeniedException()
+
+
+async def requires_entrepreneur(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    user = current_user(connection)
+    if not (user.is_entrepreneur or user.is_admin):
+        raise PermissionDeniedException()
+
+
+async def requires_investor(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    user = current_user(connection)
+    if not (user.is_admin or await user.is_investor()):
+        raise PermissionDeniedException()
+
+
+async def public(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Marks a route as deliberately open to anonymous visitors (every route names a guard)."""

@@ -1,0 +1,1 @@
+"""Tables of the checkin domain (arrive with its issue)."""

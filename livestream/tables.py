@@ -1,0 +1,1 @@
+"""Tables of the livestream domain (arrive with its issue)."""

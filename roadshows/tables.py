@@ -1,0 +1,1 @@
+"""Tables of the roadshows domain (arrive with its issue)."""
