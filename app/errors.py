@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from app.i18n import N_, _
@@ -157,6 +159,10 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, ValidationException):
         # msgspec/Litestar validation: always 422 with field-level messages.
         return problem(request, 422, "invalid_input", _("Some fields need attention."), _field_errors(exc))
+    if status == 401 and wants_html(request):
+        # A page that needs an account sends people to sign in and brings them back after.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/login?next={quote(target, safe='')}")
     code, default_detail = _STATUS_CODES.get(status, ("error", N_("The request cannot be carried out.")))
     detail = _(default_detail)
     if status == 403 and "CSRF" in str(exc.detail):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 
@@ -13,7 +14,6 @@ TEST_ENV = settings_env.configure()  # before any luyan import reads settings
 
 import httpx  # noqa: E402
 from litestar import Litestar  # noqa: E402
-from litestar.testing import AsyncTestClient  # noqa: E402
 
 from tests.factories import Factory  # noqa: E402
 
@@ -45,8 +45,23 @@ async def app(migrated_db: None) -> AsyncIterator[Litestar]:
     from app.asgi import create_app
 
     application = create_app()
-    async with AsyncTestClient(application):
-        yield application
+    # The lifespan runs on the test loop itself (Litestar's test client would run it in a
+    # thread with its own loop, and pools started there cannot serve the tests' requests),
+    # inside one task of its own because it must be entered and left by the same task.
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def run_lifespan() -> None:
+        async with application.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(run_lifespan())
+    await asyncio.wait([task, asyncio.ensure_future(started.wait())], return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        task.result()  # start-up failed: raise its error
+    yield application
+    stop.set()
+    await task
 
 
 @pytest.fixture
