@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from app import db, signals
 from app.auth import AuthMiddleware
 from app.errors import EXCEPTION_HANDLERS
 from app.middleware import LocaleMiddleware, SecurityHeadersMiddleware, TokenAwareCSRFMiddleware
-from app.settings import Settings, get_settings
+from app.settings import Settings, SettingsError, get_settings
 from app.templating import template_config
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -82,7 +83,13 @@ def _background_tasks(settings: Settings) -> list:
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
-    settings = settings or get_settings()
+    if settings is None:
+        try:
+            settings = get_settings()
+        except SettingsError as exc:
+            # One line naming the variable, also when uvicorn calls this factory directly.
+            print(f"luyan: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
     secret = settings.secret_key.encode()
     session_config = CookieBackendConfig(
         secret=__import__("hashlib").sha256(secret + b"session").digest(),

@@ -118,7 +118,8 @@ def problem(
     if errors:
         body["errors"] = errors
     if extra:
-        body.update(extra)
+        # Extra members never overwrite the standard ones.
+        body.update({key: value for key, value in extra.items() if key not in body})
     if wants_html(request):
         return _html_problem(request, body, headers)
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)

@@ -51,8 +51,9 @@ class TokenAwareCSRFMiddleware(CSRFMiddleware):
 
     * A request with an ``Authorization`` header authenticates by that header alone (browsers
       never attach it on their own), so cookies play no part.
-    * A JSON request without a session cookie carries no ambient credentials, and a
-      cross-site page cannot send JSON without a CORS preflight.
+    * An API request (or a JSON one) without a session cookie carries no ambient credentials
+      to abuse; the API reads only JSON bodies, which a cross-site page cannot send without a
+      CORS preflight, so not even a sign-in can be forged.
     """
 
     def __init__(self, app: ASGIApp, config, session_cookie: str) -> None:  # type: ignore[no-untyped-def]
@@ -69,7 +70,8 @@ class TokenAwareCSRFMiddleware(CSRFMiddleware):
                 _cookie(scope, self.session_cookie) is not None
                 or _cookie(scope, self.session_cookie + "-0") is not None
             )
-            if content_type == "application/json" and not has_session:
+            is_api = scope["path"].startswith("/api/")
+            if not has_session and (is_api or content_type == "application/json"):
                 await self.app(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)

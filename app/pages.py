@@ -47,4 +47,10 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-ROUTES = [home, switch_language, healthz]
+@get("/api/v1/ping", guards=[public], tags=["accounts"], summary="Hello-JSON: no database, no work")
+async def ping() -> dict[str, bool]:
+    """The benchmarks' baseline: what the stack costs before any application work."""
+    return {"pong": True}
+
+
+ROUTES = [home, switch_language, healthz, ping]

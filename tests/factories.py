@@ -104,7 +104,8 @@ class Factory:
     async def ticket_type(self, event_id: int, *, capacity: int = 100, **fields: Any) -> int:
         from events.tables import TicketType
 
-        ticket = TicketType(event=event_id, name_en="Standard", name_zh="标准票", capacity=capacity, **fields)
+        values: dict[str, Any] = {"name_en": "Standard", "name_zh": "标准票", **fields}
+        ticket = TicketType(event=event_id, capacity=capacity, **values)
         await ticket.save()
         return ticket.id
 

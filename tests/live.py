@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -22,6 +22,25 @@ import httpx
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CLEAN_EXIT = frozenset({0, -signal.SIGTERM})
+
+
+def _load_prctl() -> Callable[..., int] | None:
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6", use_errno=True).prctl  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _load_prctl()  # resolved here: the forked child must not load libraries
+
+
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGTERM it when the parent dies, so a killed test
+    run or benchmark leaves no orphaned server behind."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class LiveServerError(RuntimeError):
@@ -45,8 +64,10 @@ class LiveServer:
         extra_args: tuple[str, ...] = (),
         startup_timeout: float = 30.0,
         access_log: bool = False,
+        inherit_luyan_env: bool = True,
     ) -> None:
         self.env = dict(env)
+        self.inherit_luyan_env = inherit_luyan_env
         self.log_path = log_path
         self.extra_args = extra_args
         self.startup_timeout = startup_timeout
@@ -78,6 +99,8 @@ class LiveServer:
             "1",
             "--log-level",
             "warning",
+            "--timeout-graceful-shutdown",
+            "5",
             "--access-log" if self.access_log else "--no-access-log",
             *self.extra_args,
         ]
@@ -101,7 +124,10 @@ class LiveServer:
         raise last_error
 
     def _spawn(self) -> None:
-        env = {**os.environ, **self.env}
+        inherited = {
+            k: v for k, v in os.environ.items() if self.inherit_luyan_env or not k.startswith("LUYAN_")
+        }
+        env = {**inherited, **self.env}
         env.setdefault("PYTHONUNBUFFERED", "1")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
@@ -114,6 +140,7 @@ class LiveServer:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # Ctrl-C in the terminal reaches pytest, not the server
+                preexec_fn=_die_with_parent if _PRCTL is not None else None,
             )
         finally:
             log.close()

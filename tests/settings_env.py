@@ -17,6 +17,8 @@ BACKEND = os.environ.get("LUYAN_TEST_DB", "sqlite")
 VAR_DIR = Path(tempfile.mkdtemp(prefix=f"luyan-test-{RUN_ID}-"))
 PG_ADMIN_URL = os.environ.get("LUYAN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PG_DATABASE = f"luyan_test_{RUN_ID}"
+# Switches of the test harness itself (not app settings): they survive the clean-up below.
+HARNESS_VARIABLES = frozenset({"LUYAN_REQUIRE_BROWSER", "LUYAN_CHROMIUM"})
 
 
 def configure() -> dict[str, str]:
@@ -38,7 +40,12 @@ def configure() -> dict[str, str]:
     else:
         env["LUYAN_DATABASE_URL"] = f"sqlite:///{VAR_DIR / 'test.sqlite3'}"
     for key in [
-        k for k in os.environ if k.startswith("LUYAN_") and k not in env and not k.startswith("LUYAN_TEST")
+        k
+        for k in os.environ
+        if k.startswith("LUYAN_")
+        and k not in env
+        and not k.startswith("LUYAN_TEST")
+        and k not in HARNESS_VARIABLES
     ]:
         del os.environ[key]
     os.environ.update(env)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from app.accounts import services
@@ -150,7 +151,7 @@ class MeController(Controller):
         ]
 
     @delete("/tokens/{token_id:int}", status_code=HTTP_204_NO_CONTENT, summary="Revoke one of my API tokens")
-    async def revoke_token(self, request: Request, token_id: int) -> None:
+    async def revoke_token(self, request: Request, token_id: FromPath[int]) -> None:
         await services.revoke_api_token(current_user(request).id, token_id)
 
     @post("/sign-out-everywhere", status_code=HTTP_204_NO_CONTENT, summary="End all my sessions")
@@ -185,7 +186,7 @@ class AdminController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Add a member to an institution",
     )
-    async def add_institution_member(self, institution_id: int, data: MemberAdd) -> None:
+    async def add_institution_member(self, institution_id: FromPath[int], data: MemberAdd) -> None:
         await services.add_institution_member(institution_id, data.email, data.role)
 
 
@@ -203,7 +204,7 @@ class OrganisationController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Add an organiser to my organisation (owners only)",
     )
-    async def add_member(self, request: Request, organisation_id: int, data: MemberAdd) -> None:
+    async def add_member(self, request: Request, organisation_id: FromPath[int], data: MemberAdd) -> None:
         user = current_user(request)
         memberships = await user.memberships()
         if memberships.organisations.get(organisation_id) != "owner" and not user.is_admin:

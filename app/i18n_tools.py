@@ -1,0 +1,64 @@
+"""Translation upkeep: extract every msgid with Babel (``babel.cfg``) and compare with the
+Chinese catalogues in ``frontend/i18n/zh_Hans/*.po``. Used by ``luyan i18n`` and the tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from app.i18n import CATALOGUE_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+BABEL_CFG = ROOT / "babel.cfg"
+# Babel's default keywords already cover _, gettext, ngettext and N_.
+_PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sdif]")
+
+Messages = dict[str, list[str]]  # msgid -> ["path:line", ...]
+
+
+def extract_messages(root: Path = ROOT) -> Messages:
+    """Every msgid in the code and templates that ``babel.cfg`` maps, with where it occurs."""
+    with BABEL_CFG.open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle, str(BABEL_CFG))
+    messages: Messages = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(root), method_map, options_map
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            messages.setdefault(msgid, []).append(f"{filename}:{lineno}")
+    return messages
+
+
+def translations(locale_dir: Path = CATALOGUE_DIR / "zh_Hans") -> dict[str, str]:
+    """All catalogues of a locale merged: msgid -> translation (fuzzy and empty ones left out)."""
+    merged: dict[str, str] = {}
+    for path in sorted(locale_dir.glob("*.po")):
+        with path.open("rb") as handle:
+            catalogue = read_po(handle, locale="zh_Hans_CN")
+        for message in catalogue:
+            if not message.id or message.fuzzy:
+                continue
+            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+            string = message.string[0] if isinstance(message.string, tuple) else message.string
+            if string:
+                merged[msgid] = string
+    return merged
+
+
+def untranslated(messages: Messages, locale_dir: Path = CATALOGUE_DIR / "zh_Hans") -> Messages:
+    known = translations(locale_dir)
+    return {msgid: where for msgid, where in sorted(messages.items()) if msgid not in known}
+
+
+def placeholder_mismatches(locale_dir: Path = CATALOGUE_DIR / "zh_Hans") -> dict[str, str]:
+    """Translations whose ``%(name)s`` placeholders differ from their msgid's (would crash ``%``)."""
+    return {
+        msgid: string
+        for msgid, string in translations(locale_dir).items()
+        if sorted(_PLACEHOLDER.findall(msgid)) != sorted(_PLACEHOLDER.findall(string))
+    }

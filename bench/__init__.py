@@ -1,0 +1,1 @@
+"""Reproducible benchmarks: ``python bench/run.py NAME`` runs ``bench/bench_NAME.py``."""

@@ -1,0 +1,231 @@
+"""Shared pieces of the benchmarks: bench databases, seeding, the server, wrk, result files."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.live import LiveServer  # noqa: E402
+
+DEFAULT_PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def pg_admin_url() -> str:
+    """Where to create and drop bench databases (any database of the server will do)."""
+    return (
+        os.environ.get("LUYAN_BENCH_POSTGRES_URL")
+        or os.environ.get("LUYAN_TEST_POSTGRES_URL")
+        or DEFAULT_PG_ADMIN_URL
+    )
+
+
+def server_env(workdir: Path, database_url: str) -> dict[str, str]:
+    """A production-like environment: no debug, no Redis, mail written as .eml files."""
+    return {
+        "LUYAN_ENV": "production",
+        "LUYAN_DATABASE_URL": database_url,
+        "LUYAN_VAR_DIR": str(workdir),
+        "LUYAN_SECRET_KEY": secrets.token_urlsafe(48),
+        "LUYAN_PUBLIC_BASE_URL": "http://127.0.0.1:8000",
+        "PICCOLO_CONF": "app.piccolo_conf",
+    }
+
+
+@dataclass
+class Database:
+    backend: str  # "sqlite" | "postgres"
+    url: str
+
+    def counts(self, event_id: int, ticket_type_id: int) -> dict[str, int]:
+        """Registration statuses and the seat counter as stored (read back after a burst)."""
+        status_sql = "SELECT status, COUNT(*) FROM luyan_registration WHERE event = {p} GROUP BY status"
+        ticket_sql = "SELECT taken, capacity FROM luyan_ticket_type WHERE id = {p}"
+        if self.backend == "sqlite":
+            with contextlib.closing(sqlite3.connect(self.url.removeprefix("sqlite:///"))) as conn:
+                statuses = dict(conn.execute(status_sql.format(p="?"), (event_id,)).fetchall())
+                taken, capacity = conn.execute(ticket_sql.format(p="?"), (ticket_type_id,)).fetchone()
+        else:
+            import asyncio
+
+            import asyncpg
+
+            async def read() -> tuple[dict[str, int], int, int]:
+                conn = await asyncpg.connect(self.url)
+                try:
+                    rows = await conn.fetch(status_sql.format(p="$1"), event_id)
+                    ticket = await conn.fetchrow(ticket_sql.format(p="$1"), ticket_type_id)
+                finally:
+                    await conn.close()
+                return {r[0]: r[1] for r in rows}, ticket["taken"], ticket["capacity"]
+
+            statuses, taken, capacity = asyncio.run(read())
+        return {**statuses, "_taken": taken, "_capacity": capacity, "_rows": sum(statuses.values())}
+
+
+@contextlib.contextmanager
+def sqlite_database(workdir: Path) -> Iterator[Database]:
+    yield Database("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}")
+
+
+@contextlib.contextmanager
+def postgres_database(admin_url: str) -> Iterator[Database]:
+    """A fresh ``luyan_bench_<random>`` database, dropped afterwards even on failure."""
+    import asyncio
+
+    import asyncpg
+
+    name = f"luyan_bench_{uuid.uuid4().hex[:8]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(admin_url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield Database("postgres", admin_url.rsplit("/", 1)[0] + "/" + name)
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def prepare(env: dict[str, str], log: Path, *args: str) -> dict[str, Any]:
+    """Migrate and seed in a child process (``bench/prepare.py``) with the bench environment."""
+    out = log.with_suffix(".json")
+    with log.open("ab") as sink:
+        child_env = {k: v for k, v in os.environ.items() if not k.startswith("LUYAN_")}
+        completed = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "prepare.py"), *args, "--out", str(out)],
+            cwd=ROOT,
+            env={**child_env, **env},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if completed.returncode != 0:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+        raise RuntimeError(f"bench/prepare.py failed ({completed.returncode}):\n{tail}")
+    return json.loads(out.read_text())
+
+
+def start_server(env: dict[str, str], log: Path) -> LiveServer:
+    server = LiveServer(env, log_path=log, inherit_luyan_env=False, startup_timeout=60.0)
+    server.start()
+    return server
+
+
+@contextlib.contextmanager
+def profiled(pid: int, out: Path | None) -> Iterator[None]:
+    """Sample ``pid`` with py-spy (folded stacks per thread) while the block runs, if ``out``."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if out is None or not Path(spy).exists():
+        yield
+        return
+    process = subprocess.Popen(
+        [spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "250", "--threads", "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        process.send_signal(signal.SIGINT)  # py-spy writes its file on Ctrl-C
+        process.wait(timeout=60)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of ``pid`` and its threads (Linux ``/proc``), else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(pid: int, *, idle_below: float = 0.05, window: float = 0.3, timeout: float = 120.0) -> float:
+    """Wait until the server is idle (background work such as the mail outbox has caught up).
+
+    Returns the seconds waited, so a growing backlog shows in the results instead of
+    silently slowing the next measurement down.
+    """
+    started = time.monotonic()
+    before = cpu_seconds(pid)
+    if before is None:
+        time.sleep(1.0)
+        return 1.0
+    while time.monotonic() - started < timeout:
+        time.sleep(window)
+        after = cpu_seconds(pid)
+        if after is None or (after - before) / window < idle_below:
+            break
+        before = after
+    return round(time.monotonic() - started, 2)
+
+
+def ensure_wrk() -> str | None:
+    """wrk cross-checks the Python load generator; install it from Debian when we are root."""
+    found = shutil.which("wrk")
+    if found or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return found
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], env=env, capture_output=True, check=False)
+    return shutil.which("wrk")
+
+
+def wrk_rps(wrk: str, url: str, connections: int, seconds: int = 3) -> float | None:
+    """Sustained requests per second of one wrk thread against ``url``."""
+    completed = subprocess.run(
+        [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", url],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    match = re.search(r"Requests/sec:\s+([\d.]+)", completed.stdout)
+    if match is None or "Non-2xx" in completed.stdout:
+        return None
+    return float(match.group(1))
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "server": "uvicorn app.asgi:create_app --factory --workers 1",
+    }
+
+
+def write_result(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
