@@ -67,6 +67,8 @@ $(VENDOR_STAMP): frontend/package.json frontend/package-lock.json
 	cp $(NODE_MODULES)/swagger-ui-dist/swagger-ui-bundle.js \
 	   $(NODE_MODULES)/swagger-ui-dist/swagger-ui.css \
 	   $(NODE_MODULES)/swagger-ui-dist/swagger-ui-standalone-preset.js $(VENDOR)/swagger-ui/
+	# Only the copies are served; the packages themselves are not needed any more.
+	rm -rf $(NODE_MODULES)
 	touch $@
 
 frontend: $(VENDOR_STAMP)
@@ -77,7 +79,7 @@ chromium:
 		echo "chromium: $$(ls /usr/bin/chromium 2>/dev/null || ls /usr/lib/chromium/chromium)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		export DEBIAN_FRONTEND=noninteractive; \
-		if apt-get update -q && apt-get install -y -q chromium; then :; else \
+		if apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei; then :; else \
 			$(call LOUD,apt-get could not install chromium (see above)); \
 		fi; \
 	else \

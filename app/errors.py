@@ -98,6 +98,13 @@ def wants_html(request: Request) -> bool:
     return "text/html" in accept
 
 
+def _use_request_locale(request: Request) -> None:
+    """Unmatched routes (404/405) never pass through the locale middleware: negotiate here."""
+    from app.i18n import LOCALE_COOKIE, current_locale, negotiate
+
+    current_locale.set(negotiate(request.cookies.get(LOCALE_COOKIE), request.headers.get("accept-language")))
+
+
 def problem(
     request: Request,
     status: int,
@@ -107,6 +114,7 @@ def problem(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
+    _use_request_locale(request)
     title = _(_STATUS_CODES.get(status, ("error", "Error"))[1])
     body: dict[str, Any] = {
         "type": f"urn:luyan:problem:{code}",
@@ -156,6 +164,7 @@ def domain_error_handler(request: Request, exc: DomainError) -> Response:
 
 
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:
+    _use_request_locale(request)
     status = exc.status_code
     if isinstance(exc, ValidationException):
         # msgspec/Litestar validation: always 422 with field-level messages.

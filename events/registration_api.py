@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from litestar import Request, Response, get, post
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -55,7 +55,7 @@ Offset = Annotated[int, QueryParameter(ge=0)]
     ),
 )
 async def create_registration(
-    request: Request, event_id: FromPath[int], data: RegistrationCreate
+    request: Request, event_id: FromPath[int], data: JSONBody[RegistrationCreate]
 ) -> RegistrationRead:
     done = await register(
         current_user(request),

@@ -15,12 +15,12 @@ registered, code used up) rolls back just that registration; the others commit t
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
 from app.db import fast
 from app.db.fast import SQLiteConn
+from app.db.group_commit import GroupCommit, PerLoop, settle
 from events.registration_hot import PREREAD_SQL, Plan, sqlite_write
 from events.registration_plan import RegistrationRequest, build_plan, needs_lookup
 
@@ -107,44 +107,19 @@ def register_batch(conn: SQLiteConn, requests: list[RegistrationRequest]) -> lis
     return outcomes
 
 
-class _Batcher:
-    def __init__(self) -> None:
-        self.queue: list[tuple[RegistrationRequest, asyncio.Future[Written | Lookup]]] = []
-        self.task: asyncio.Task[None] | None = None
-
-    async def submit(self, request: RegistrationRequest) -> Written | Lookup:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Written | Lookup] = loop.create_future()
-        self.queue.append((request, future))
-        if self.task is None or self.task.done():
-            self.task = loop.create_task(self._drain())
-        return await future
-
-    async def _drain(self) -> None:
-        while self.queue:
-            batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
-            try:
-                outcomes: list[Any] = await fast().write(register_batch, [request for request, _ in batch])
-            except Exception as exc:  # the transaction itself failed: nobody is registered
-                outcomes = [exc] * len(batch)
-            for (_request, future), outcome in zip(batch, outcomes, strict=True):
-                if future.done():  # the request went away meanwhile
-                    continue
-                if isinstance(outcome, Exception):
-                    future.set_exception(outcome)
-                else:
-                    future.set_result(outcome)
+async def _drain(group: GroupCommit[RegistrationRequest]) -> None:
+    while group.queue:
+        batch = group.take()
+        try:
+            outcomes: list[Any] = await fast().write(register_batch, [request for request, _ in batch])
+        except Exception as exc:  # the transaction itself failed: nobody is registered
+            outcomes = [exc] * len(batch)
+        settle(batch, outcomes)
 
 
-_batchers: dict[asyncio.AbstractEventLoop, _Batcher] = {}
+_groups: PerLoop[RegistrationRequest] = PerLoop(_drain, MAX_BATCH)
 
 
 async def register(request: RegistrationRequest) -> Written | Lookup:
     """Queue ``request`` for the next group commit; raises what ``build_plan`` or the write raise."""
-    loop = asyncio.get_running_loop()
-    batcher = _batchers.get(loop)
-    if batcher is None:
-        for old in [old for old in _batchers if old.is_closed()]:
-            del _batchers[old]
-        batcher = _batchers[loop] = _Batcher()
-    return await batcher.submit(request)
+    return await _groups.get().submit(request)

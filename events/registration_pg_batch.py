@@ -27,6 +27,7 @@ from collections import defaultdict
 from typing import Any
 
 from app.db import fast
+from app.db.group_commit import GroupCommit, PerLoop, settle
 from events import registration_hot as hot
 from events.registration_batch import Lookup, Written
 from events.registration_errors import AlreadyRegistered, CapacityExhausted
@@ -179,36 +180,15 @@ async def _run_group(conn: Any, requests: list[RegistrationRequest]) -> list[Wri
     return [o if o is not None else RuntimeError("registration lost in batch") for o in outcomes]
 
 
-class _Batcher:
-    def __init__(self) -> None:
-        self.queue: list[tuple[RegistrationRequest, asyncio.Future[Written | Lookup]]] = []
-        self.task: asyncio.Task[None] | None = None
-
-    async def submit(self, request: RegistrationRequest) -> Written | Lookup:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Written | Lookup] = loop.create_future()
-        self.queue.append((request, future))
-        if self.task is None or self.task.done():
-            self.task = loop.create_task(self._drain())
-        return await future
-
-    async def _drain(self) -> None:
-        # One connection for as long as people keep queuing: giving it back between batches
-        # would put the next batch behind every other request waiting for the pool.
-        # The outer loop matters: people may queue while the connection is being handed back
-        # (an await), after the inner loop saw an empty queue; nobody would serve them.
-        while self.queue:
-            try:
-                async with fast().pool.acquire() as conn:  # type: ignore[union-attr]
-                    while self.queue:
-                        batch, self.queue = self.queue[:MAX_BATCH], self.queue[MAX_BATCH:]
-                        await _settle(conn, batch)
-            except Exception as exc:  # no connection: whoever still waits learns why
-                waiting, self.queue = self.queue, []
-                for _request, future in waiting:
-                    if not future.done():
-                        future.set_exception(exc)
-                raise
+async def _drain(group: GroupCommit[RegistrationRequest]) -> None:
+    # One connection for as long as people keep queuing: giving it back between batches
+    # would put the next batch behind every other request waiting for the pool.
+    # The outer loop matters: people may queue while the connection is being handed back
+    # (an await), after the inner loop saw an empty queue; nobody would serve them.
+    while group.queue:
+        async with fast().pool.acquire() as conn:  # type: ignore[union-attr]
+            while group.queue:
+                await _settle(conn, group.take())
 
 
 async def _settle(conn: Any, batch: list[tuple[RegistrationRequest, asyncio.Future[Any]]]) -> None:
@@ -221,24 +201,12 @@ async def _settle(conn: Any, batch: list[tuple[RegistrationRequest, asyncio.Futu
             outcomes: list[Any] = await _run_group(conn, [request for request, _ in items])
         except Exception as exc:  # nothing of this group was written
             outcomes = [exc] * len(items)
-        for (_request, future), outcome in zip(items, outcomes, strict=True):
-            if future.done():  # the request went away meanwhile
-                continue
-            if isinstance(outcome, Exception):
-                future.set_exception(outcome)
-            else:
-                future.set_result(outcome)
+        settle(items, outcomes)
 
 
-_batchers: dict[asyncio.AbstractEventLoop, _Batcher] = {}
+_groups: PerLoop[RegistrationRequest] = PerLoop(_drain, MAX_BATCH)
 
 
 async def register(request: RegistrationRequest) -> Written | Lookup:
     """Queue ``request`` (no invitation code) for the next batch statement of its ticket type."""
-    loop = asyncio.get_running_loop()
-    batcher = _batchers.get(loop)
-    if batcher is None:
-        for old in [old for old in _batchers if old.is_closed()]:
-            del _batchers[old]
-        batcher = _batchers[loop] = _Batcher()
-    return await batcher.submit(request)
+    return await _groups.get().submit(request)

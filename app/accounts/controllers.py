@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from app.accounts import services
@@ -71,7 +71,7 @@ class AuthController(Controller):
         middleware=[login_rate_limit().middleware],
         summary="Create an account (and sign in with a session cookie)",
     )
-    async def signup(self, request: Request, data: SignUp) -> UserRead:
+    async def signup(self, request: Request, data: JSONBody[SignUp]) -> UserRead:
         row = await services.signup(
             data.email, data.password, data.display_name, data.locale, data.entrepreneur
         )
@@ -84,7 +84,7 @@ class AuthController(Controller):
         middleware=[login_rate_limit().middleware],
         summary="Sign in with email and password (session cookie)",
     )
-    async def login(self, request: Request, data: Login) -> UserRead:
+    async def login(self, request: Request, data: JSONBody[Login]) -> UserRead:
         row = await services.authenticate(request.app.stores.get("rate_limit"), data.email, data.password)
         start_session(request, row)
         return _user_read_from_row(row)
@@ -99,7 +99,7 @@ class AuthController(Controller):
         middleware=[login_rate_limit().middleware],
         summary="Exchange email and password for a bearer API token",
     )
-    async def create_token(self, request: Request, data: TokenCreate) -> TokenCreated:
+    async def create_token(self, request: Request, data: JSONBody[TokenCreate]) -> TokenCreated:
         row = await services.authenticate(request.app.stores.get("rate_limit"), data.email, data.password)
         token, token_row = await services.create_api_token(row["id"], data.name)
         return TokenCreated(id=token_row["id"], name=token_row["name"], token=token)
@@ -111,7 +111,7 @@ class AuthController(Controller):
         middleware=[login_rate_limit().middleware],
         summary="Mail a password reset link",
     )
-    async def password_reset(self, data: PasswordResetRequest) -> dict[str, str]:
+    async def password_reset(self, data: JSONBody[PasswordResetRequest]) -> dict[str, str]:
         await services.request_password_reset(data.email)
         return {"status": "accepted"}
 
@@ -122,7 +122,7 @@ class AuthController(Controller):
         middleware=[login_rate_limit().middleware],
         summary="Set a new password with a reset token",
     )
-    async def password_reset_confirm(self, data: PasswordResetConfirm) -> None:
+    async def password_reset_confirm(self, data: JSONBody[PasswordResetConfirm]) -> None:
         await services.reset_password(data.token, data.password)
 
 
@@ -168,14 +168,14 @@ class AdminController(Controller):
     guards = [requires_admin]
 
     @post("/organisations", summary="Create an organisation (optionally with its owner)")
-    async def create_organisation(self, data: OrganisationCreate) -> OrganisationRead:
+    async def create_organisation(self, data: JSONBody[OrganisationCreate]) -> OrganisationRead:
         row = await services.create_organisation(data.slug, data.name_en, data.name_zh, data.owner_email)
         return OrganisationRead(
             id=row["id"], slug=row["slug"], name_en=row["name_en"], name_zh=row["name_zh"]
         )
 
     @post("/institutions", summary="Create an investment institution (optionally with its admin)")
-    async def create_institution(self, data: OrganisationCreate) -> OrganisationRead:
+    async def create_institution(self, data: JSONBody[OrganisationCreate]) -> OrganisationRead:
         row = await services.create_institution(data.slug, data.name_en, data.name_zh, data.owner_email)
         return OrganisationRead(
             id=row["id"], slug=row["slug"], name_en=row["name_en"], name_zh=row["name_zh"]
@@ -186,7 +186,7 @@ class AdminController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Add a member to an institution",
     )
-    async def add_institution_member(self, institution_id: FromPath[int], data: MemberAdd) -> None:
+    async def add_institution_member(self, institution_id: FromPath[int], data: JSONBody[MemberAdd]) -> None:
         await services.add_institution_member(institution_id, data.email, data.role)
 
 
@@ -204,7 +204,9 @@ class OrganisationController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Add an organiser to my organisation (owners only)",
     )
-    async def add_member(self, request: Request, organisation_id: FromPath[int], data: MemberAdd) -> None:
+    async def add_member(
+        self, request: Request, organisation_id: FromPath[int], data: JSONBody[MemberAdd]
+    ) -> None:
         user = current_user(request)
         memberships = await user.memberships()
         if memberships.organisations.get(organisation_id) != "owner" and not user.is_admin:

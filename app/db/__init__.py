@@ -39,6 +39,7 @@ async def start() -> None:
 async def stop() -> None:
     db = engine()
     if db.engine_type == "postgres":
-        await db.close_connection_pool()  # type: ignore[attr-defined]
+        if db.pool is not None:  # type: ignore[attr-defined]
+            await db.close_connection_pool()  # type: ignore[attr-defined]
     else:
         await db.close()  # type: ignore[attr-defined]

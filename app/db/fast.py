@@ -14,6 +14,7 @@ placeholders and run a whole transaction in one go:
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import sqlite3
 import threading
@@ -30,6 +31,7 @@ T = TypeVar("T")
 _PLACEHOLDER = re.compile(r"\$(\d+)")
 
 
+@functools.lru_cache(maxsize=512)
 def to_sqlite_sql(sql: str) -> str:
     """``$1`` → ``?1``: SQLite's numbered parameters keep the PostgreSQL numbering."""
     return _PLACEHOLDER.sub(r"?\1", sql)

@@ -78,3 +78,10 @@ async def test_logout_clears_the_session(client: httpx.AsyncClient, factory: Fac
     token = await web_login(client, user)
     await client.post("/logout", data={"_csrf_token": token})
     assert (await client.get("/api/v1/me")).status_code == 401
+
+
+async def test_unknown_page_answers_in_the_visitors_language(client: httpx.AsyncClient) -> None:
+    response = await client.get("/no-such-page", headers={"accept-language": "zh-CN"})
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert response.json()["detail"] != "Not found."  # translated
