@@ -160,5 +160,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
     )
     app.state.settings = settings
-    logging.getLogger("luyan").setLevel(logging.INFO)
+    # LUYAN_DEBUG only raises log detail: error responses never carry tracebacks either way.
+    logging.getLogger("luyan").setLevel(logging.DEBUG if settings.debug else logging.INFO)
     return app
