@@ -1,13 +1,3 @@
-import os
+from app.piccolo_apps import domain_app
 
-from piccolo.conf.apps import AppConfig, table_finder
-
-CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
-
-APP_CONFIG = AppConfig(
-    app_name="roadshows",
-    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=table_finder(modules=["roadshows.tables"], exclude_imported=True),
-    migration_dependencies=["events.piccolo_app"],
-    commands=[],
-)
+APP_CONFIG = domain_app("roadshows", "roadshows", depends_on=["events.piccolo_app"])
