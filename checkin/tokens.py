@@ -1,0 +1,294 @@
+"""Signed ticket tokens: compact, verifiable offline with the event's public key only.
+
+Format (version 1), see docs/checkin.md::
+
+    token   = base45(payload || signature)          # RFC 9285 alphabet = QR alphanumeric mode
+    payload = header(1) event_id registration_id ticket_type_id serial valid_days
+    header  = version << 4 | key_id                  # both 0..15
+    ints    = unsigned LEB128 varints, minimal encoding only
+    signature = Ed25519(private key of the event, payload)   # 64 bytes
+
+The pure functions (``encode_payload``, ``decode_payload``, ``sign``, ``verify_token``,
+``days_mask``) need no database; ``issue_token``, ``revoke_token`` and ``revocation_list``
+are the database side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from zoneinfo import ZoneInfo
+
+import msgspec
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from app.db import is_sqlite
+from app.errors import Conflict, NotFound
+from app.i18n import N_
+from checkin.keys import signing_key
+from checkin.tables import TicketToken
+from events.tables import Registration
+
+VERSION = 1
+SIGNATURE_BYTES = 64
+MAX_DAYS = 32
+_B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+_B45_INDEX = {c: i for i, c in enumerate(_B45)}
+
+
+class InvalidTicket(Exception):
+    """Any token that is not a genuine, intact ticket. Deliberately carries no detail."""
+
+    def __init__(self) -> None:
+        super().__init__("invalid ticket")
+
+
+class NotIssuable(Conflict):
+    code, message = "ticket_not_issuable", N_("Only confirmed registrations carry a ticket.")
+
+
+class TicketClaims(msgspec.Struct, frozen=True):
+    key_id: int
+    event_id: int
+    registration_id: int
+    ticket_type_id: int
+    serial: int
+    valid_days: int  # bit i = the event's first day (in its time zone) + i days
+
+    def valid_on(self, first_day: dt.date, day: dt.date) -> bool:
+        offset = (day - first_day).days
+        return 0 <= offset < MAX_DAYS and bool(self.valid_days >> offset & 1)
+
+
+# --- base45 (RFC 9285) -------------------------------------------------------------------
+
+
+def b45encode(data: bytes) -> str:
+    out: list[str] = []
+    for i in range(0, len(data) - 1, 2):
+        n = data[i] * 256 + data[i + 1]
+        n, c = divmod(n, 45)
+        e, d = divmod(n, 45)
+        out += (_B45[c], _B45[d], _B45[e])
+    if len(data) % 2:
+        d, c = divmod(data[-1], 45)
+        out += (_B45[c], _B45[d])
+    return "".join(out)
+
+
+def b45decode(text: str) -> bytes:
+    """Raises ``ValueError`` on anything that is not canonical base45."""
+    try:
+        digits = [_B45_INDEX[c] for c in text]
+    except KeyError:
+        raise ValueError("not base45") from None
+    if len(digits) % 3 == 1:
+        raise ValueError("bad base45 length")
+    out = bytearray()
+    for i in range(0, len(digits), 3):
+        chunk = digits[i : i + 3]
+        if len(chunk) == 3:
+            n = chunk[0] + chunk[1] * 45 + chunk[2] * 2025
+            if n > 0xFFFF:
+                raise ValueError("base45 overflow")
+            out += n.to_bytes(2, "big")
+        else:
+            n = chunk[0] + chunk[1] * 45
+            if n > 0xFF:
+                raise ValueError("base45 overflow")
+            out.append(n)
+    return bytes(out)
+
+
+# --- payload -----------------------------------------------------------------------------
+
+
+def _varint(n: int) -> bytes:
+    if n < 0:
+        raise ValueError("negative")
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        if n:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    value, shift = 0, 0
+    while True:
+        if pos >= len(data) or shift > 35:
+            raise ValueError("truncated varint")
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            if byte == 0 and shift > 7:
+                raise ValueError("non-minimal varint")  # one encoding per value
+            return value, pos
+
+
+def encode_payload(claims: TicketClaims) -> bytes:
+    if not 0 <= claims.key_id <= 15:
+        raise ValueError("key id out of range")
+    if claims.valid_days >> MAX_DAYS:
+        raise ValueError("valid days beyond 32")
+    fields = (claims.event_id, claims.registration_id, claims.ticket_type_id, claims.serial)
+    return bytes([VERSION << 4 | claims.key_id]) + b"".join(_varint(v) for v in (*fields, claims.valid_days))
+
+
+def decode_payload(payload: bytes) -> TicketClaims:
+    if not payload or payload[0] >> 4 != VERSION:
+        raise ValueError("unknown version")
+    pos, values = 1, []
+    for _ in range(5):
+        value, pos = _read_varint(payload, pos)
+        values.append(value)
+    if pos != len(payload) or values[4] >> MAX_DAYS:
+        raise ValueError("bad payload")
+    return TicketClaims(payload[0] & 0x0F, *values)
+
+
+def sign(claims: TicketClaims, private_key: Ed25519PrivateKey) -> str:
+    payload = encode_payload(claims)
+    return b45encode(payload + private_key.sign(payload))
+
+
+@functools.lru_cache(maxsize=1024)
+def _public_key(raw: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(raw)  # parsed once per key, not per scan
+
+
+def verify_token(token: str, public_keys: dict[tuple[int, int], bytes]) -> TicketClaims:
+    """Check ``token`` against ``{(event_id, key_id): raw public key}``; no secret needed.
+
+    Returns the claims, or raises ``InvalidTicket`` whatever went wrong (garbage, truncation,
+    tampering, unknown event or key) so that answers never tell a forger what to fix.
+    """
+    try:
+        if not isinstance(token, str) or len(token) > 200:
+            raise ValueError("size")
+        raw = b45decode(token)
+        payload, signature = raw[:-SIGNATURE_BYTES], raw[-SIGNATURE_BYTES:]
+        if len(payload) < 6:
+            raise ValueError("short")
+        claims = decode_payload(payload)
+        key = public_keys.get((claims.event_id, claims.key_id))
+        if key is None:
+            raise ValueError("no key")
+        _public_key(key).verify(signature, payload)
+    except (ValueError, InvalidSignature):
+        raise InvalidTicket() from None
+    return claims
+
+
+def event_days(starts_at: dt.datetime, ends_at: dt.datetime, timezone: str) -> list[dt.date]:
+    """The calendar days the event spans in its own time zone (at most 32)."""
+    tz = ZoneInfo(timezone)
+    first, last = starts_at.astimezone(tz).date(), ends_at.astimezone(tz).date()
+    count = min(max((last - first).days + 1, 1), MAX_DAYS)
+    return [first + dt.timedelta(days=i) for i in range(count)]
+
+
+def days_mask(first_day: dt.date, days: list[dt.date]) -> int:
+    """Bitmask of ``days`` relative to ``first_day`` (bit 0 = first day); others are ignored."""
+    mask = 0
+    for day in days:
+        offset = (day - first_day).days
+        if 0 <= offset < MAX_DAYS:
+            mask |= 1 << offset
+    return mask
+
+
+# --- database side -----------------------------------------------------------------------
+
+
+async def issue_token(registration_id: int, reason: str = "reissued") -> str:
+    """Issue a new token for a confirmed registration, revoking its live one with ``reason``."""
+    reg = (
+        await Registration.select(
+            Registration.event,
+            Registration.ticket_type,
+            Registration.status,
+            Registration.event.starts_at,
+            Registration.event.ends_at,
+            Registration.event.timezone,
+        )
+        .where(Registration.id == registration_id)
+        .first()
+    )
+    if reg is None:
+        raise NotFound()
+    if reg["status"] != "confirmed":
+        raise NotIssuable()
+    event_id = reg["event"]
+    days = event_days(reg["event.starts_at"], reg["event.ends_at"], reg["event.timezone"])
+    key_id, private_key = await signing_key(event_id)  # outside the transaction: it may write
+    now = dt.datetime.now(dt.UTC)
+    async with TicketToken._meta.db.transaction():
+        if not is_sqlite():  # serialise issuers of one registration (SQLite: the write lock does)
+            await Registration.raw(
+                "SELECT id FROM luyan_registration WHERE id = {} FOR UPDATE", registration_id
+            )
+        last = (
+            await TicketToken.select(TicketToken.serial)
+            .where(TicketToken.registration == registration_id)
+            .order_by(TicketToken.serial, ascending=False)
+            .first()
+        )
+        serial = (last["serial"] + 1) if last else 1
+        await TicketToken.update(
+            {TicketToken.revoked_at: now, TicketToken.revoked_reason: reason[:40]}
+        ).where((TicketToken.registration == registration_id) & TicketToken.revoked_at.is_null())
+        claims = TicketClaims(
+            key_id=key_id,
+            event_id=event_id,
+            registration_id=registration_id,
+            ticket_type_id=reg["ticket_type"],
+            serial=serial,
+            valid_days=days_mask(days[0], days),
+        )
+        token = sign(claims, private_key)
+        await TicketToken(registration=registration_id, serial=serial, token=token, issued_at=now).save()
+    return token
+
+
+async def live_token(registration_id: int) -> str | None:
+    row = (
+        await TicketToken.select(TicketToken.token)
+        .where((TicketToken.registration == registration_id) & TicketToken.revoked_at.is_null())
+        .first()
+    )
+    return row["token"] if row else None
+
+
+async def revoke_token(registration_id: int, reason: str) -> int:
+    """Revoke the registration's live token (e.g. on cancellation); returns how many were revoked."""
+    rows = (
+        await TicketToken.update(
+            {TicketToken.revoked_at: dt.datetime.now(dt.UTC), TicketToken.revoked_reason: reason[:40]}
+        )
+        .where((TicketToken.registration == registration_id) & TicketToken.revoked_at.is_null())
+        .returning(TicketToken.id)
+    )
+    return len(rows)
+
+
+class Revoked(msgspec.Struct, frozen=True):
+    registration_id: int
+    serial: int
+
+
+async def revocation_list(event_id: int) -> list[Revoked]:
+    """Every revoked (registration id, serial) of the event, for scanners and offline bundles."""
+    rows = (
+        await TicketToken.select(TicketToken.registration, TicketToken.serial)
+        .where((TicketToken.registration.event == event_id) & TicketToken.revoked_at.is_not_null())
+        .order_by(TicketToken.registration)
+        .order_by(TicketToken.serial)
+    )
+    return [Revoked(r["registration"], r["serial"]) for r in rows]
