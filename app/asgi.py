@@ -57,6 +57,7 @@ def _route_handlers() -> list:
     from app.accounts.pages import ROUTES as account_pages
     from app.mail.controllers import ROUTES as mail_api
     from app.pages import ROUTES as site_pages
+    from checkin.pages import ROUTES as checkin_pages
     from events.routes import ROUTES as event_routes
 
     static = create_static_files_router(
@@ -66,13 +67,14 @@ def _route_handlers() -> list:
         opt={"exclude_from_csrf": True},
         guards=[],
     )
-    return [*account_api, *account_pages, *mail_api, *site_pages, *event_routes, static]
+    return [*account_api, *account_pages, *mail_api, *site_pages, *event_routes, *checkin_pages, static]
 
 
 def _listeners() -> list:
+    from checkin.listeners import LISTENERS as checkin_listeners
     from events.listeners import LISTENERS as event_listeners
 
-    return [*event_listeners]
+    return [*event_listeners, *checkin_listeners]
 
 
 def _background_tasks(settings: Settings) -> list:
