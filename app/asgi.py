@@ -40,6 +40,7 @@ API_TAGS = [
     Tag(name="events", description="Roadshows, conferences, contests and retreats; agenda and tickets."),
     Tag(name="registrations", description="Registering, the waiting list, approval and exports."),
     Tag(name="mail", description="The outbox of mail sent on an organisation's behalf."),
+    Tag(name="checkin", description="QR tickets, check-in lists and scans."),
 ]
 
 
@@ -57,6 +58,7 @@ def _route_handlers() -> list:
     from app.accounts.pages import ROUTES as account_pages
     from app.mail.controllers import ROUTES as mail_api
     from app.pages import ROUTES as site_pages
+    from checkin.controllers import ROUTES as checkin_api
     from checkin.pages import ROUTES as checkin_pages
     from events.routes import ROUTES as event_routes
 
@@ -67,7 +69,16 @@ def _route_handlers() -> list:
         opt={"exclude_from_csrf": True},
         guards=[],
     )
-    return [*account_api, *account_pages, *mail_api, *site_pages, *event_routes, *checkin_pages, static]
+    return [
+        *account_api,
+        *account_pages,
+        *mail_api,
+        *site_pages,
+        *event_routes,
+        *checkin_pages,
+        *checkin_api,
+        static,
+    ]
 
 
 def _listeners() -> list:

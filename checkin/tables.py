@@ -1,10 +1,11 @@
-"""Tables of the check-in domain: per-event signing keys and the ticket tokens they sign."""
+"""Tables of the check-in domain: per-event signing keys, the ticket tokens they sign, and
+check-in lists (doors, days or sessions, each with its admission rules)."""
 
-from piccolo.columns import Bytea, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Bytea, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from events.tables import Event, Registration
+from events.tables import AgendaSession, Event, Registration
 
 
 class EventSigningKey(Table, tablename="luyan_event_signing_key"):
@@ -29,3 +30,23 @@ class TicketToken(Table, tablename="luyan_ticket_token"):
     issued_at = Timestamptz(default=TimestamptzNow())
     revoked_at = Timestamptz(null=True, default=None)
     revoked_reason = Varchar(length=40, default="")
+
+
+class CheckinList(Table, tablename="luyan_checkin_list"):
+    """A list scanners check tickets against: a gate, a day or an agenda session, with rules.
+    Empty ``ticket_type_ids`` / ``days`` mean every ticket type / every day of the event."""
+
+    event = ForeignKey(references=Event, null=False, index=True)
+    name_en = Varchar(length=120)
+    name_zh = Varchar(length=120, default="")
+    gate = Varchar(length=120, default="")
+    # Deleting the session keeps the list (it becomes a plain gate list).
+    agenda_session = ForeignKey(
+        references=AgendaSession, null=True, default=None, on_delete=OnDelete.set_null
+    )
+    ticket_type_ids = JSON(default=[])  # [int]
+    days = JSON(default=[])  # ["YYYY-MM-DD"], local dates in the event's time zone
+    allow_reentry = Boolean(default=False)
+    allow_exit = Boolean(default=False)
+    position = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())

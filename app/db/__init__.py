@@ -5,11 +5,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import cache
 
 from piccolo.engine.base import Engine
 
 from app.db.fast import FastPath, make_fast_path
+
+POOL_CLOSE_TIMEOUT_S = 10.0
 
 
 def engine() -> Engine:
@@ -39,7 +42,14 @@ async def start() -> None:
 async def stop() -> None:
     db = engine()
     if db.engine_type == "postgres":
-        if db.pool is not None:  # type: ignore[attr-defined]
-            await db.close_connection_pool()  # type: ignore[attr-defined]
+        pool = db.pool  # type: ignore[attr-defined]
+        if pool is not None:
+            # A graceful close waits for every borrowed connection; a stuck one must not keep
+            # the process from shutting down.
+            try:
+                await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT_S)
+            except TimeoutError:
+                pool.terminate()
+            db.pool = None  # type: ignore[attr-defined]
     else:
         await db.close()  # type: ignore[attr-defined]
