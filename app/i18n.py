@@ -25,14 +25,11 @@ _CATALOGUE_NAMES = {"zh": "zh_Hans"}
 current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("luyan_locale", default=DEFAULT_LOCALE)
 
 
-@cache
-def _catalogue(locale: str) -> dict[str, str | tuple[str, ...]]:
-    """Every ``*.po`` file of the locale merged (one file per area keeps edits apart)."""
-    name = _CATALOGUE_NAMES.get(locale)
-    if name is None:
-        return {}
+def read_catalogues(directory: Path) -> dict[str, str | tuple[str, ...]]:
+    """Every ``*.po`` file in ``directory`` merged (one file per area keeps edits apart):
+    msgid -> translation, or a tuple of plural forms; fuzzy and empty entries left out."""
     messages: dict[str, str | tuple[str, ...]] = {}
-    for path in sorted((CATALOGUE_DIR / name).glob("*.po")):
+    for path in sorted(directory.glob("*.po")):
         with path.open("rb") as handle:
             catalogue = read_po(handle, locale="zh_Hans_CN")
         for message in catalogue:
@@ -45,6 +42,12 @@ def _catalogue(locale: str) -> dict[str, str | tuple[str, ...]]:
             elif message.string:
                 messages[key] = message.string
     return messages
+
+
+@cache
+def _catalogue(locale: str) -> dict[str, str | tuple[str, ...]]:
+    name = _CATALOGUE_NAMES.get(locale)
+    return read_catalogues(CATALOGUE_DIR / name) if name else {}
 
 
 def gettext(message: str) -> str:

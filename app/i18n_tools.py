@@ -8,9 +8,8 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po
 
-from app.i18n import CATALOGUE_DIR
+from app.i18n import CATALOGUE_DIR, read_catalogues
 
 ROOT = Path(__file__).resolve().parent.parent
 BABEL_CFG = ROOT / "babel.cfg"
@@ -36,18 +35,10 @@ def extract_messages(root: Path = ROOT) -> Messages:
 
 def translations(locale_dir: Path = CATALOGUE_DIR / "zh_Hans") -> dict[str, str]:
     """All catalogues of a locale merged: msgid -> translation (fuzzy and empty ones left out)."""
-    merged: dict[str, str] = {}
-    for path in sorted(locale_dir.glob("*.po")):
-        with path.open("rb") as handle:
-            catalogue = read_po(handle, locale="zh_Hans_CN")
-        for message in catalogue:
-            if not message.id or message.fuzzy:
-                continue
-            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-            string = message.string[0] if isinstance(message.string, tuple) else message.string
-            if string:
-                merged[msgid] = string
-    return merged
+    return {
+        msgid: string[0] if isinstance(string, tuple) else string
+        for msgid, string in read_catalogues(locale_dir).items()
+    }
 
 
 def untranslated(messages: Messages, locale_dir: Path = CATALOGUE_DIR / "zh_Hans") -> Messages:
