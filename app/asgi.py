@@ -25,7 +25,7 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 
 from app import db, signals
-from app.auth import AuthMiddleware
+from app.auth import AuthMiddleware, register_bearer_kind
 from app.errors import EXCEPTION_HANDLERS
 from app.middleware import LocaleMiddleware, SecurityHeadersMiddleware, TokenAwareCSRFMiddleware
 from app.settings import Settings, SettingsError, get_settings
@@ -58,8 +58,7 @@ def _route_handlers() -> list:
     from app.accounts.pages import ROUTES as account_pages
     from app.mail.controllers import ROUTES as mail_api
     from app.pages import ROUTES as site_pages
-    from checkin.controllers import ROUTES as checkin_api
-    from checkin.pages import ROUTES as checkin_pages
+    from checkin.routes import ROUTES as checkin_routes
     from events.routes import ROUTES as event_routes
 
     static = create_static_files_router(
@@ -75,8 +74,7 @@ def _route_handlers() -> list:
         *mail_api,
         *site_pages,
         *event_routes,
-        *checkin_pages,
-        *checkin_api,
+        *checkin_routes,
         static,
     ]
 
@@ -86,6 +84,12 @@ def _listeners() -> list:
     from events.listeners import LISTENERS as event_listeners
 
     return [*event_listeners, *checkin_listeners]
+
+
+def _register_bearer_kinds() -> None:
+    from checkin.devices import DEVICE_TOKEN_PREFIX, device_for_token
+
+    register_bearer_kind(DEVICE_TOKEN_PREFIX, device_for_token)
 
 
 def _background_tasks(settings: Settings) -> list:
@@ -103,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # One line naming the variable, also when uvicorn calls this factory directly.
             print(f"luyan: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
+    _register_bearer_kinds()
     secret = settings.secret_key.encode()
     session_config = CookieBackendConfig(
         secret=__import__("hashlib").sha256(secret + b"session").digest(),

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,6 +168,15 @@ async def user_for_session(user_id: int, epoch: int) -> CurrentUser | None:
     return _user_from_row(row, "session")
 
 
+# Bearer tokens of principals other than users (scanner devices), by token prefix. Such a
+# request has no user; its principal is ``connection.scope["auth"]``. Registered by ``app.asgi``.
+_bearer_kinds: dict[str, Callable[[str], Awaitable[Any | None]]] = {}
+
+
+def register_bearer_kind(prefix: str, resolve: Callable[[str], Awaitable[Any | None]]) -> None:
+    _bearer_kinds[prefix] = resolve
+
+
 class AuthMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         header = connection.headers.get("authorization")
@@ -174,7 +184,14 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
             scheme, _sep, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise NotAuthorizedException("Use 'Authorization: Bearer <token>'.")
-            user = await user_for_token(token.strip())
+            token = token.strip()
+            for prefix, resolve in _bearer_kinds.items():
+                if token.startswith(prefix):
+                    principal = await resolve(token)
+                    if principal is None:
+                        raise NotAuthorizedException("Invalid or revoked token.")
+                    return AuthenticationResult(user=None, auth=principal)
+            user = await user_for_token(token)
             if user is None:
                 raise NotAuthorizedException("Invalid or revoked API token.")
             return AuthenticationResult(user=user, auth="token")

@@ -74,6 +74,7 @@ class InvalidInput(DomainError):
 
 class RateLimited(DomainError):
     status, code, message = 429, "rate_limited", N_("Too many attempts. Please wait a minute and try again.")
+    retry_after_s: int = 60  # sent as Retry-After
 
 
 _STATUS_CODES = {
@@ -159,7 +160,7 @@ def domain_error_handler(request: Request, exc: DomainError) -> Response:
     errors = None
     if isinstance(exc, InvalidInput):
         errors = [{"field": field, "message": _(message)} for field, message in exc.errors.items()]
-    headers = {"Retry-After": "60"} if exc.status == 429 else None
+    headers = {"Retry-After": str(getattr(exc, "retry_after_s", 60))} if exc.status == 429 else None
     return problem(request, exc.status, exc.code, exc.detail(), errors, exc.extra, headers)
 
 

@@ -69,6 +69,7 @@ class Settings:
     port: int = 8000
     workers: int = 1
     login_rate_per_minute: int = 10
+    scan_rate_per_second: int = 10  # per scanner device or person, averaged over 10 s
     waitlist_offer_hours: int = 48
     sqlite_readers: int = 4
     pg_pool_size: int = 10
@@ -216,6 +217,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         port=_int(env, "PORT", 8000, 1, 65535),
         workers=_int(env, "WORKERS", 1, 1, 64),
         login_rate_per_minute=_int(env, "LOGIN_RATE_PER_MINUTE", 10, 1, 10_000),
+        scan_rate_per_second=_int(env, "SCAN_RATE_PER_SECOND", 10, 1, 10_000),
         waitlist_offer_hours=_int(env, "WAITLIST_OFFER_HOURS", 48, 1, 24 * 30),
         sqlite_readers=_int(env, "SQLITE_READERS", 4, 1, 64),
         pg_pool_size=_int(env, "PG_POOL_SIZE", 10, 1, 500),

@@ -147,6 +147,7 @@ async def update_list(
         await CheckinList.update(
             {CheckinList._meta.get_column_by_name(k): v for k, v in changes.items()}
         ).where((CheckinList.id == list_id) & (CheckinList.event == event_id))
+    _forget(list_id)
     return list_read(await _get(event_id, list_id))
 
 
@@ -154,3 +155,10 @@ async def delete_list(user: CurrentUser, event_id: int, list_id: int) -> None:
     await organiser_event(user, event_id)
     await _get(event_id, list_id)
     await CheckinList.delete().where((CheckinList.id == list_id) & (CheckinList.event == event_id))
+    _forget(list_id)
+
+
+def _forget(list_id: int) -> None:
+    from checkin.scans import forget_list  # scans imports this module's list_read
+
+    forget_list(list_id)

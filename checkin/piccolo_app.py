@@ -1,3 +1,3 @@
 from app.piccolo_apps import domain_app
 
-APP_CONFIG = domain_app("checkin", "checkin", depends_on=["events.piccolo_app"])
+APP_CONFIG = domain_app("checkin", "checkin", depends_on=["app.accounts.piccolo_app", "events.piccolo_app"])

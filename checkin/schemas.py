@@ -53,3 +53,53 @@ class CheckinListRead(msgspec.Struct):
     allow_exit: bool
     position: int
     created_at: dt.datetime
+
+
+# --- scanner devices ----------------------------------------------------------------------
+
+ListIds = Annotated[list[int], msgspec.Meta(max_length=200)]
+
+
+class DeviceCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    list_ids: ListIds = msgspec.field(default_factory=list)  # empty: every list of the event
+
+
+class DeviceRead(msgspec.Struct):
+    id: int
+    event_id: int
+    name: str
+    list_ids: list[int]
+    status: str  # awaiting_pairing | paired | revoked
+    paired_at: dt.datetime | None
+    last_seen_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class DevicePairing(msgspec.Struct):
+    """Shown once: the code (and the URL the pairing QR encodes) is not stored in clear."""
+
+    device: DeviceRead
+    code: str
+    pairing_url_path: str  # "/scanner/pair#<code>"
+    expires_at: dt.datetime
+
+
+PairingCode = Annotated[str, msgspec.Meta(min_length=4, max_length=40)]
+
+
+class PairRequest(msgspec.Struct, forbid_unknown_fields=True):
+    code: PairingCode
+
+
+class PairedDevice(msgspec.Struct):
+    id: int
+    name: str
+    event_id: int
+    list_ids: list[int]
+
+
+class PairResponse(msgspec.Struct):
+    device_token: str
+    device: PairedDevice

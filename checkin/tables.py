@@ -1,10 +1,11 @@
-"""Tables of the check-in domain: per-event signing keys, the ticket tokens they sign, and
-check-in lists (doors, days or sessions, each with its admission rules)."""
+"""Tables of the check-in domain: per-event signing keys, the ticket tokens they sign, check-in
+lists (doors, days or sessions, each with its admission rules), scanner devices and scans."""
 
 from piccolo.columns import JSON, Boolean, Bytea, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from app.accounts.tables import User
 from events.tables import AgendaSession, Event, Registration
 
 
@@ -50,3 +51,57 @@ class CheckinList(Table, tablename="luyan_checkin_list"):
     allow_exit = Boolean(default=False)
     position = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ScannerDevice(Table, tablename="luyan_scanner_device"):
+    """A phone paired to one event's check-in. It authenticates with a bearer device token
+    (stored hashed) limited to the event and to ``list_ids`` (empty: every list of the event).
+    Pairing: the organiser's dashboard shows a one-time code as a QR; the phone trades it for
+    the device token. Revoking ends the token at once."""
+
+    event = ForeignKey(references=Event, null=False, index=True)
+    name = Varchar(length=120)
+    list_ids = JSON(default=[])  # [int]
+    token_hash = Varchar(length=64, null=True, default=None, unique=True)
+    pairing_code_hash = Varchar(length=64, null=True, default=None, unique=True)
+    pairing_expires_at = Timestamptz(null=True, default=None)
+    paired_at = Timestamptz(null=True, default=None)
+    last_seen_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+    created_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Checkin(Table, tablename="luyan_checkin"):
+    """Every scan, whatever its outcome: the audit log, the idempotency record (``nonce_key``
+    is unique: a retried nonce finds its first answer here) and the source of arrival charts."""
+
+    event = ForeignKey(references=Event, null=False)
+    checkin_list = ForeignKey(references=CheckinList, null=False)
+    registration = ForeignKey(references=Registration, null=True, default=None)
+    serial = Integer(null=True, default=None)  # the token serial scanned (None: manual check-in)
+    device = ForeignKey(references=ScannerDevice, null=True, default=None, on_delete=OnDelete.set_null)
+    staff_user = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    device_label = Varchar(length=120, default="")  # the device's or staff member's name, kept
+    nonce_key = Varchar(length=160, unique=True)  # "d<device id>:<nonce>" or "u<user id>:<nonce>"
+    direction = Varchar(length=5, default="entry")  # entry | exit
+    code = Varchar(length=30)  # ok, already_checked_in, revoked, ... (see checkin/scans.py)
+    admitted = Boolean(default=False)  # the door let the person through (or out)
+    offline = Boolean(default=False)  # decided on the device without the server, synced later
+    conflict = Boolean(default=False)  # admitted offline although already admitted elsewhere
+    scanned_at = Timestamptz()  # when the device scanned (client clock for offline scans)
+    created_at = Timestamptz(default=TimestamptzNow())  # when the server recorded it
+
+
+class CheckinPresence(Table, tablename="luyan_checkin_presence"):
+    """Per list and registration: admitted at all, inside now, how often. Exactly-once entry
+    rests on its unique (checkin_list, registration) index and conditional updates."""
+
+    event = ForeignKey(references=Event, null=False)
+    checkin_list = ForeignKey(references=CheckinList, null=False)
+    registration = ForeignKey(references=Registration, null=False)
+    inside = Boolean(default=True)
+    entries = Integer(default=1)
+    first_checkin = ForeignKey(references=Checkin, null=True, default=None, on_delete=OnDelete.set_null)
+    first_at = Timestamptz()
+    last_at = Timestamptz()
