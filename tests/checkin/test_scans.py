@@ -15,7 +15,9 @@ from tests.factories import Factory
 
 async def _admissions(list_id: int, registration_id: int) -> int:
     return await Checkin.count().where(
-        (Checkin.checkin_list == list_id) & (Checkin.registration == registration_id) & (Checkin.admitted == True)  # noqa: E712
+        (Checkin.checkin_list == list_id)
+        & (Checkin.registration == registration_id)
+        & (Checkin.admitted == True)  # noqa: E712
     )
 
 
@@ -135,7 +137,9 @@ async def test_a_reissued_or_cancelled_ticket_is_revoked(client: httpx.AsyncClie
     assert (await scan(client, d, new)).json()["code"] == "ok"
 
 
-async def test_an_unconfirmed_registration_is_not_approved(client: httpx.AsyncClient, factory: Factory) -> None:
+async def test_an_unconfirmed_registration_is_not_approved(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
     from events.tables import Registration
 
     d = await door(client, factory)
@@ -144,10 +148,14 @@ async def test_an_unconfirmed_registration_is_not_approved(client: httpx.AsyncCl
     assert (await scan(client, d, token)).json()["code"] == "not_approved"
 
 
-async def test_expired_and_future_tickets_are_not_valid_now(client: httpx.AsyncClient, factory: Factory) -> None:
+async def test_expired_and_future_tickets_are_not_valid_now(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
     for start in (dt.timedelta(days=-10), dt.timedelta(days=10)):
         now = dt.datetime.now(dt.UTC)
-        owner, event_id = await event_now(factory, starts_at=now + start, ends_at=now + start + dt.timedelta(hours=8))
+        owner, event_id = await event_now(
+            factory, starts_at=now + start, ends_at=now + start + dt.timedelta(hours=8)
+        )
         list_id = await make_list(client, owner, event_id)
         _device, device_token = await pair_device(client, owner, event_id)
         _reg, token = await ticket(factory, event_id)
@@ -162,7 +170,9 @@ async def test_expired_and_future_tickets_are_not_valid_now(client: httpx.AsyncC
 async def test_list_rules_ticket_types_reentry_and_exit(client: httpx.AsyncClient, factory: Factory) -> None:
     owner, event_id = await event_now(factory)
     vip = await factory.ticket_type(event_id, name_en="VIP", name_zh="贵宾")
-    vip_list = await make_list(client, owner, event_id, ticket_type_ids=[vip], allow_reentry=True, allow_exit=True)
+    vip_list = await make_list(
+        client, owner, event_id, ticket_type_ids=[vip], allow_reentry=True, allow_exit=True
+    )
     _dev, device_token = await pair_device(client, owner, event_id)
     d = Door(owner, event_id, vip, vip_list, device_token, 0)
     _reg, standard_token = await ticket(factory, event_id)  # a Standard ticket type
@@ -184,7 +194,9 @@ async def test_list_rules_ticket_types_reentry_and_exit(client: httpx.AsyncClien
     assert presence["entries"] == 2 and presence["inside"]
 
 
-async def test_exit_scans_on_a_list_without_exits_are_refused(client: httpx.AsyncClient, factory: Factory) -> None:
+async def test_exit_scans_on_a_list_without_exits_are_refused(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
     d = await door(client, factory)
     _reg, token = await ticket(factory, d.event_id)
     response = await scan(client, d, token, direction="exit")
@@ -234,13 +246,17 @@ async def test_scanners_reach_only_their_event_and_lists(client: httpx.AsyncClie
     # Strangers, anonymous callers and bad device tokens.
     stranger = await factory.user()
     body = {"list_id": d.list_id, "nonce": nonce(), "token": token}
-    assert (await client.post("/api/v1/checkin/scans", json=body, headers=stranger.headers)).status_code == 404
+    assert (
+        await client.post("/api/v1/checkin/scans", json=body, headers=stranger.headers)
+    ).status_code == 404
     assert (await client.post("/api/v1/checkin/scans", json=body)).status_code in (401, 403)
     bad = {"Authorization": "Bearer lyd_not-a-real-token"}
     assert (await client.post("/api/v1/checkin/scans", json=body, headers=bad)).status_code == 401
 
 
-async def test_check_in_staff_can_scan_with_their_own_account(client: httpx.AsyncClient, factory: Factory) -> None:
+async def test_check_in_staff_can_scan_with_their_own_account(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
     from events.tables import EventStaff
 
     d = await door(client, factory)
