@@ -76,6 +76,7 @@ class Settings:
     # Only honoured when env == "test": turns the seat guard off so the concurrency
     # test's control run can show the oversell the guard prevents.
     unguarded_registration: bool = False
+    unguarded_checkin: bool = False  # test-only control runs, like unguarded_registration
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     stripe: StripeSettings = field(default_factory=StripeSettings)
 
@@ -222,11 +223,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         sqlite_readers=_int(env, "SQLITE_READERS", 4, 1, 64),
         pg_pool_size=_int(env, "PG_POOL_SIZE", 10, 1, 500),
         unguarded_registration=_bool(env, "UNGUARDED_REGISTRATION", False),
+        unguarded_checkin=_bool(env, "UNGUARDED_CHECKIN", False),
         smtp=smtp,
         stripe=stripe,
     )
     if settings.unguarded_registration and settings.env != "test":
         raise SettingsError("UNGUARDED_REGISTRATION", "is only allowed with LUYAN_ENV=test")
+    if settings.unguarded_checkin and settings.env != "test":
+        raise SettingsError("UNGUARDED_CHECKIN", "is only allowed with LUYAN_ENV=test")
     return settings
 
 

@@ -86,7 +86,7 @@ def check_token(job: ScanJob, keys: PublicKeys) -> Verdict | None:
     return claims if claims.event_id == job.info.event_id else WRONG_EVENT
 
 
-def _state(row: dict[str, Any]) -> TicketState:
+def state_from_row(row: dict[str, Any]) -> TicketState:
     return TicketState(
         registration_id=row["id"],
         event_id=row["event"],
@@ -142,7 +142,7 @@ def sqlite_write(conn: Any, jobs: list[ScanJob], keys: PublicKeys, now: dt.datet
     for reg, list_id in _wanted_states(jobs, verdicts, prior):
         row = conn.fetchrow(SQLITE_STATE_SQL, reg, list_id)
         if row is not None:
-            states[(reg, list_id)] = _state(row)
+            states[(reg, list_id)] = state_from_row(row)
     plan = plan_batch(jobs, verdicts, prior, states, live)
     raw = conn.raw
     ids = []
@@ -195,7 +195,7 @@ async def pg_write(conn: Any, jobs: list[ScanJob], verdicts: list[Verdict | None
     states: dict[tuple[int, int], TicketState] = {}
     if wanted:
         rows = await conn.fetch(PG_STATE_SQL, [w[0] for w in wanted], [w[1] for w in wanted])
-        states = {(row["id"], row["list_id"]): _state(row) for row in rows}
+        states = {(row["id"], row["list_id"]): state_from_row(row) for row in rows}
     plan = plan_batch(jobs, verdicts, prior, states, live)
     ids: list[int] = []
     if plan.rows:

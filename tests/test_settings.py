@@ -34,6 +34,7 @@ INVALID = [
     ("SQLITE_READERS", "many"),
     ("PG_POOL_SIZE", "1.5"),
     ("UNGUARDED_REGISTRATION", "1"),  # only allowed with LUYAN_ENV=test
+    ("UNGUARDED_CHECKIN", "1"),
 ]
 
 

@@ -117,3 +117,26 @@ async def test_two_server_processes_admit_each_ticket_once(
     codes = Counter(a["code"] for a in answers)
     assert codes == Counter(ok=TICKETS, already_checked_in=TICKETS * (PHONES - 1)), codes
     assert await _stored_admissions(list_id) == Counter({reg: 1 for reg, _t in tickets})
+
+
+async def test_control_run_without_the_guard_admits_twice(
+    start_live_server: StartLiveServer, factory: Factory
+) -> None:
+    """The same burst against the naive read-then-write path double-admits: the tests above can fail."""
+    server = start_live_server(LUYAN_UNGUARDED_CHECKIN="1")
+    try:
+        _owner, event_id, list_id, phones = await _door(server.base_url, factory)
+        tickets = [await ticket(factory, event_id) for _ in range(TICKETS)]
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+            answers = await asyncio.gather(
+                *(_scan(http, list_id, phone, token) for _reg, token in tickets for phone in phones)
+            )
+    finally:
+        server.stop()
+    codes = Counter(a["code"] for a in answers)
+    stored = await _stored_admissions(list_id)
+    print(
+        f"control run: {dict(codes)}; tickets admitted more than once: {sum(n > 1 for n in stored.values())}"
+    )
+    assert codes["ok"] > TICKETS, f"the unguarded path did not double-admit: {codes}"
+    assert max(stored.values()) > 1
