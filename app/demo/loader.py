@@ -23,6 +23,7 @@ from app.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, MARKER_EMAIL, DemoAc
 from app.demo.catalogue import EventSpec, TicketSpec, all_events
 from app.demo.mail import demo_mail
 from app.demo.people import Person, make_people, organisation_for
+from checkin.tables import CheckinList
 from events.tables import AgendaSession, Event, EventStaff, InvitationCode, Question, Registration, TicketType
 
 SEED = 20260
@@ -158,6 +159,7 @@ async def _insert_event(
     ]
     if sessions:
         await AgendaSession.insert(*sessions)
+    await _checkin_lists(event.id, sessions)
     questions = [
         Question(
             event=event.id,
@@ -196,6 +198,24 @@ async def _insert_event(
         await Registration.insert(*rows[start : start + BATCH])
         progress.advance(registrations_task, len(rows[start : start + BATCH]))
     return event.id
+
+
+async def _checkin_lists(event_id: int, sessions: list[AgendaSession]) -> None:
+    """Every demo event gets a main entrance; the first agenda session gets its own door list."""
+    lists = [CheckinList(event=event_id, name_en="Main entrance", name_zh="主入口", gate="North gate 北门")]
+    if sessions:
+        first = sessions[0]
+        lists.append(
+            CheckinList(
+                event=event_id,
+                name_en=first.title_en[:120],
+                name_zh=first.title_zh[:120],
+                gate=first.room[:120],
+                agenda_session=first.id,
+                position=1,
+            )
+        )
+    await CheckinList.insert(*lists)
 
 
 def _seats(
