@@ -127,16 +127,20 @@ test-postgres: deps frontend
 	LUYAN_TEST_DB=postgres $(PY) -m pytest -q $(PYTEST_ARGS)
 
 # -- benchmarks -------------------------------------------------------------------------------
+# They need PostgreSQL on 127.0.0.1:5432 (or LUYAN_BENCH_POSTGRES_URL); wrk, for cross-checks, is
+# installed from Debian when missing and we are root. Options: make bench-checkin BENCH_ARGS="--rounds 1"
+BENCH_ARGS ?=
+
 bench: deps frontend
 	@if [ -z "$(BENCHES)" ]; then echo "no benchmarks found (bench/bench_*.py)"; exit 1; fi
 	@for name in $(BENCHES); do \
 		echo "=== bench $$name ==="; \
-		$(PY) bench/run.py $$name; \
+		$(PY) bench/run.py $$name $(BENCH_ARGS); \
 	done
 
 bench-%: deps frontend
 	@test -f bench/bench_$*.py || { echo "no benchmark bench/bench_$*.py"; exit 1; }
-	$(PY) bench/run.py $*
+	$(PY) bench/run.py $* $(BENCH_ARGS)
 
 # -- code quality and translations ------------------------------------------------------------
 lint: deps

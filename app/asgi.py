@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from litestar import Litestar
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.base import ChannelsBackend
 from litestar.config.csrf import CSRFConfig
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
@@ -42,6 +44,23 @@ API_TAGS = [
     Tag(name="mail", description="The outbox of mail sent on an organisation's behalf."),
     Tag(name="checkin", description="QR tickets, check-in lists and scans."),
 ]
+
+
+def _channels(settings: Settings) -> ChannelsPlugin:
+    """Pub/sub for live pages (check-in arrivals): in memory for one process, Redis pub/sub
+    across processes. Built here so every app gets its own backend and connection."""
+    from litestar.channels.backends.memory import MemoryChannelsBackend
+
+    if settings.redis_url:
+        from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+        from redis.asyncio import Redis
+
+        backend: ChannelsBackend = RedisChannelsPubSubBackend(
+            redis=Redis.from_url(settings.redis_url), key_prefix=f"{settings.redis_namespace}:channels"
+        )
+    else:
+        backend = MemoryChannelsBackend()
+    return ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)
 
 
 def _stores(settings: Settings) -> dict[str, Store]:
@@ -153,6 +172,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,
         stores=_stores(settings),
+        plugins=[_channels(settings)],
         listeners=_listeners(),
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(

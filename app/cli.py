@@ -181,6 +181,7 @@ async def _create_admin(email: str, name: str | None, password: str) -> bool:
 def send_mail() -> None:
     """Send the mail that is due now, once (the server does this continuously)."""
     settings = load_checked_settings()
+    import checkin.listeners  # noqa: F401  (registers the ticket QR attachment with the outbox)
     from app.mail.sender import send_due
 
     sent = run_db(send_due(settings))

@@ -23,6 +23,11 @@ def bind(app: Litestar | None) -> None:
     _app = app
 
 
+def current_app() -> Litestar | None:
+    """The running app (``None`` in CLI commands): for listeners that need its plugins."""
+    return _app
+
+
 def emit(name: str, /, **payload: Any) -> None:
     """Run every listener of ``name`` with ``payload`` as keyword arguments, in the background.
 

@@ -56,6 +56,24 @@ class Database:
     backend: str  # "sqlite" | "postgres"
     url: str
 
+    def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        """Rows of one read-back query; placeholders ``$1, $2, ...`` on both backends."""
+        if self.backend == "sqlite":
+            with contextlib.closing(sqlite3.connect(self.url.removeprefix("sqlite:///"))) as conn:
+                return conn.execute(re.sub(r"\$(\d+)", r"?\1", sql), args).fetchall()
+        import asyncio
+
+        import asyncpg
+
+        async def read() -> list[tuple[Any, ...]]:
+            conn = await asyncpg.connect(self.url)
+            try:
+                return [tuple(row) for row in await conn.fetch(sql, *args)]
+            finally:
+                await conn.close()
+
+        return asyncio.run(read())
+
     def counts(self, event_id: int, ticket_type_id: int) -> dict[str, int]:
         """Registration statuses and the seat counter as stored (read back after a burst)."""
         status_sql = "SELECT status, COUNT(*) FROM luyan_registration WHERE event = {p} GROUP BY status"
@@ -154,6 +172,45 @@ def profiled(pid: int, out: Path | None) -> Iterator[None]:
         process.wait(timeout=60)
 
 
+def profile_summary(path: Path, top: int = 15) -> dict[str, Any]:
+    """Where the sampled time went, from ``profiled``'s raw output (``thread (tid): name;frame;...
+    count`` per line): samples per thread and, for each thread with at least a tenth of them,
+    the functions with the largest inclusive and self shares (a function counted once per stack)."""
+    stacks: dict[str, list[tuple[list[str], int]]] = {}
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        thread, *frames = stack.split(";")
+        # "function (file:line)" -> "function (file)": one entry per function, not per line
+        functions = [re.sub(r":\d+\)$", ")", frame) for frame in frames]
+        stacks.setdefault(thread.split(": ", 1)[-1], []).append((functions, int(count)))
+    samples = {name: sum(count for _f, count in rows) for name, rows in stacks.items()}
+    everything = sum(samples.values())
+    summary: dict[str, Any] = {"samples_per_thread": dict(sorted(samples.items(), key=lambda i: -i[1]))}
+    for name, total in summary["samples_per_thread"].items():
+        if total < everything / 10:
+            continue
+        inclusive: dict[str, int] = {}
+        own: dict[str, int] = {}
+        for functions, count in stacks[name]:
+            for function in set(functions):
+                inclusive[function] = inclusive.get(function, 0) + count
+            if functions:
+                own[functions[-1]] = own.get(functions[-1], 0) + count
+
+        def shares(counts: dict[str, int], total: int = total) -> list[list[Any]]:
+            ranked = sorted(counts.items(), key=lambda item: -item[1])[:top]
+            return [[function, round(100 * count / total, 1)] for function, count in ranked]
+
+        summary[name] = {
+            # frames on every sample (the thread's entry point) say nothing: left out
+            "inclusive_percent": shares({f: c for f, c in inclusive.items() if c < total}),
+            "self_percent": shares(own),
+        }
+    return summary
+
+
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of ``pid`` and its threads (Linux ``/proc``), else None."""
     try:
@@ -205,6 +262,23 @@ def wrk_rps(wrk: str, url: str, connections: int, seconds: int = 3) -> float | N
     if match is None or "Non-2xx" in completed.stdout:
         return None
     return float(match.group(1))
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL process on this machine (server and backends), from ``/proc``.
+
+    Backends that exit in between are missed, so this is a lower bound; the bench keeps its
+    connections open, so it is close."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if "(postgres)" in text:
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def machine() -> dict[str, Any]:

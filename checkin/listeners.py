@@ -1,4 +1,8 @@
-"""Check-in listeners of the registration signals (``app.signals.emit``), collected in ``LISTENERS``."""
+"""Check-in listeners of the registration signals (``app.signals.emit``), collected in ``LISTENERS``.
+
+Importing this module (``app.asgi`` does, to collect ``LISTENERS``) also registers the ticket
+QR attachment with the outbox, so every process that reacts to registrations can build it.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,24 @@ from typing import Any
 
 from litestar.events import listener
 
-from checkin.tokens import revoke_token
+from app.mail.attachments import register_resolver
+from checkin.live import publish_scan
+from checkin.mail import ticket_qr_attachment
+from checkin.tokens import NotIssuable, ensure_token, revoke_token
+from events.registration_mail import TICKET_QR
 
 log = logging.getLogger("luyan.checkin")
+
+register_resolver(TICKET_QR, ticket_qr_attachment)
+
+
+@listener("registration.confirmed")
+async def issue_confirmed_ticket(registration_id: int, **_: Any) -> None:
+    """Every way to a confirmed registration (direct, approval, accepted offer) emits this."""
+    try:
+        await ensure_token(registration_id, just_confirmed=True)
+    except NotIssuable:  # cancelled again before we got here: no ticket, nothing to do
+        pass
 
 
 @listener("registration.cancelled")
@@ -20,4 +39,4 @@ async def revoke_cancelled_ticket(registration_id: int, **_: Any) -> None:
         log.info("revoked the ticket of cancelled registration %s", registration_id)
 
 
-LISTENERS = [revoke_cancelled_ticket]
+LISTENERS = [issue_confirmed_ticket, revoke_cancelled_ticket, publish_scan]

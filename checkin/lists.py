@@ -13,10 +13,10 @@ from typing import Any
 import msgspec
 
 from app.auth import CurrentUser
-from app.errors import InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
 from checkin.schemas import CheckinListCreate, CheckinListRead, CheckinListUpdate
-from checkin.tables import CheckinList
+from checkin.tables import Checkin, CheckinList
 from checkin.tokens import event_days
 from events.access import organiser_event, staff_event
 from events.tables import AgendaSession, TicketType
@@ -151,9 +151,19 @@ async def update_list(
     return list_read(await _get(event_id, list_id))
 
 
+class ListInUse(Conflict):
+    code, message = (
+        "checkin_list_in_use",
+        N_("People have been scanned on this list; it is kept as a record."),
+    )
+
+
 async def delete_list(user: CurrentUser, event_id: int, list_id: int) -> None:
+    """Only lists nobody was scanned on: scans are the door's record and stay."""
     await organiser_event(user, event_id)
     await _get(event_id, list_id)
+    if await Checkin.exists().where(Checkin.checkin_list == list_id):
+        raise ListInUse()
     await CheckinList.delete().where((CheckinList.id == list_id) & (CheckinList.event == event_id))
     _forget(list_id)
 

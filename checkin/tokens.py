@@ -9,21 +9,24 @@ Format (version 1), see docs/checkin.md::
     signature = Ed25519(private key of the event, payload)   # 64 bytes
 
 The pure functions (``encode_payload``, ``decode_payload``, ``sign``, ``verify_token``,
-``days_mask``) need no database; ``issue_token``, ``revoke_token`` and ``revocation_list``
-are the database side.
+``days_mask``) need no database; ``issue_token``, ``ensure_token``, ``revoke_token`` and
+``revocation_list`` are the database side.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from piccolo.query.functions.aggregate import Max
 
 from app.db import is_sqlite
+from app.db.group_commit import GroupCommit, PerLoop, settle
 from app.errors import Conflict, NotFound
 from app.i18n import N_
 from checkin.keys import signing_key
@@ -209,52 +212,138 @@ def days_mask(first_day: dt.date, days: list[dt.date]) -> int:
 
 async def issue_token(registration_id: int, reason: str = "reissued") -> str:
     """Issue a new token for a confirmed registration, revoking its live one with ``reason``."""
-    reg = (
-        await Registration.select(
+    return _unwrap((await _issue_many([registration_id], reason, keep_live=False))[registration_id])
+
+
+async def ensure_token(registration_id: int, *, just_confirmed: bool = False) -> str:
+    """The registration's live token, or its first one if it has none yet.
+
+    Safe under concurrent callers (the confirmation listener, the mail sender, the ticket page):
+    the live token is looked for again inside the issuing transaction, after the registration
+    row is locked, so two callers never produce two serials. Issuing is group-committed: under
+    a registration burst the confirmations' tokens are written a batch per transaction, not one
+    each. ``NotIssuable`` unless confirmed, ``NotFound`` for no such registration.
+
+    ``just_confirmed`` (the confirmation listener) skips the first look, which would find
+    nothing: under a burst that is one query less per registration while the batch still checks.
+    """
+    if not just_confirmed:
+        token = await live_token(registration_id)
+        if token is not None:
+            return token
+    return await _ensurers.get().submit(registration_id)
+
+
+MAX_BATCH = 200
+
+
+async def _drain(group: GroupCommit[int]) -> None:
+    while group.queue:
+        batch = group.take()
+        try:
+            done = await _issue_many([registration_id for registration_id, _ in batch], "", keep_live=True)
+            outcomes: list[Any] = [done[registration_id] for registration_id, _ in batch]
+        except Exception as exc:  # the transaction failed: nobody of this batch got a token
+            outcomes = [exc] * len(batch)
+        settle(batch, outcomes)
+
+
+_ensurers: PerLoop[int] = PerLoop(_drain, MAX_BATCH)
+
+
+def _unwrap(outcome: str | Exception) -> str:
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+async def _issue_many(
+    registration_ids: list[int], reason: str, *, keep_live: bool
+) -> dict[int, str | Exception]:
+    """Issue tokens for several registrations in one transaction; per id a token or the error.
+
+    ``keep_live``: a registration that has a live token keeps it (``ensure_token``); otherwise
+    its live token is revoked with ``reason`` and the next serial issued (``issue_token``).
+    """
+    wanted = sorted(set(registration_ids))
+    outcomes: dict[int, str | Exception] = {}
+    found = {
+        row["id"]: row
+        for row in await Registration.select(
+            Registration.id,
             Registration.event,
-            Registration.ticket_type,
             Registration.status,
             Registration.event.starts_at,
             Registration.event.ends_at,
             Registration.event.timezone,
-        )
-        .where(Registration.id == registration_id)
-        .first()
-    )
-    if reg is None:
-        raise NotFound()
-    if reg["status"] != "confirmed":
-        raise NotIssuable()
-    event_id = reg["event"]
-    days = event_days(reg["event.starts_at"], reg["event.ends_at"], reg["event.timezone"])
-    key_id, private_key = await signing_key(event_id)  # outside the transaction: it may write
+        ).where(Registration.id.is_in(wanted))
+    }
+    for registration_id in wanted:
+        row = found.get(registration_id)
+        if row is None or row["status"] != "confirmed":
+            outcomes[registration_id] = NotFound() if row is None else NotIssuable()
+    todo = [registration_id for registration_id in wanted if registration_id not in outcomes]
+    if not todo:
+        return outcomes
+    events = sorted({found[registration_id]["event"] for registration_id in todo})
+    keys = {event_id: await signing_key(event_id) for event_id in events}  # may write: not inside
     now = dt.datetime.now(dt.UTC)
     async with TicketToken._meta.db.transaction():
-        if not is_sqlite():  # serialise issuers of one registration (SQLite: the write lock does)
-            await Registration.raw(
-                "SELECT id FROM luyan_registration WHERE id = {} FOR UPDATE", registration_id
+        # Serialise issuers of these registrations (PostgreSQL: row locks in id order, which a
+        # cancellation also takes; SQLite: the write lock) and read the status again under
+        # them: a cancellation committed since the read above must not get a live token.
+        locked = (
+            Registration.select(Registration.id, Registration.status, Registration.ticket_type)
+            .where(Registration.id.is_in(todo))
+            .order_by(Registration.id)
+        )
+        current = {row["id"]: row for row in await (locked if is_sqlite() else locked.lock_rows())}
+        live = {
+            row["registration"]: row["token"]
+            for row in await TicketToken.select(TicketToken.registration, TicketToken.token).where(
+                TicketToken.registration.is_in(todo) & TicketToken.revoked_at.is_null()
             )
-        last = (
-            await TicketToken.select(TicketToken.serial)
-            .where(TicketToken.registration == registration_id)
-            .order_by(TicketToken.serial, ascending=False)
-            .first()
-        )
-        serial = (last["serial"] + 1) if last else 1
-        await TicketToken.update(
-            {TicketToken.revoked_at: now, TicketToken.revoked_reason: reason[:40]}
-        ).where((TicketToken.registration == registration_id) & TicketToken.revoked_at.is_null())
-        claims = TicketClaims(
-            key_id=key_id,
-            event_id=event_id,
-            registration_id=registration_id,
-            ticket_type_id=reg["ticket_type"],
-            serial=serial,
-            valid_days=days_mask(days[0], days),
-        )
-        token = sign(claims, private_key)
-        await TicketToken(registration=registration_id, serial=serial, token=token, issued_at=now).save()
-    return token
+        }
+        last = {
+            row["registration"]: row["last"]
+            for row in await TicketToken.select(
+                TicketToken.registration, Max(TicketToken.serial, alias="last")
+            )
+            .where(TicketToken.registration.is_in(todo))
+            .group_by(TicketToken.registration)
+        }
+        new_rows, revoke = [], []
+        for registration_id in todo:
+            row, reg = current.get(registration_id), found[registration_id]
+            if row is None or row["status"] != "confirmed":
+                outcomes[registration_id] = NotIssuable()
+                continue
+            if registration_id in live:
+                if keep_live:  # another caller issued it while we waited for the lock
+                    outcomes[registration_id] = live[registration_id]
+                    continue
+                revoke.append(registration_id)
+            days = event_days(reg["event.starts_at"], reg["event.ends_at"], reg["event.timezone"])
+            key_id, private_key = keys[reg["event"]]
+            claims = TicketClaims(
+                key_id=key_id,
+                event_id=reg["event"],
+                registration_id=registration_id,
+                ticket_type_id=row["ticket_type"],
+                serial=last.get(registration_id, 0) + 1,
+                valid_days=days_mask(days[0], days),
+            )
+            token = outcomes[registration_id] = sign(claims, private_key)
+            new_rows.append(
+                TicketToken(registration=registration_id, serial=claims.serial, token=token, issued_at=now)
+            )
+        if revoke:
+            await TicketToken.update(
+                {TicketToken.revoked_at: now, TicketToken.revoked_reason: reason[:40]}
+            ).where(TicketToken.registration.is_in(revoke) & TicketToken.revoked_at.is_null())
+        if new_rows:
+            await TicketToken.insert(*new_rows)
+    return outcomes
 
 
 async def live_token(registration_id: int) -> str | None:

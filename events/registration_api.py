@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -33,6 +33,7 @@ from events.registration_schemas import (
     RegistrationRead,
     RegistrationStatus,
 )
+from events.registration_seat import SeatRead, SeatUpdate, set_seat
 
 TAGS = ["registrations"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -189,6 +190,23 @@ async def accept_registration_offer(request: Request, registration_id: FromPath[
     return registration_read(await accept_offer(current_user(request), registration_id))
 
 
+@put(
+    "/api/v1/events/{event_id:int}/registrations/{registration_id:int}/seat",
+    guards=[requires_organiser],
+    tags=TAGS,
+    status_code=HTTP_200_OK,
+    summary="Set or clear a registration's seat (organisers)",
+    description=(
+        'Free text shown on the attendee\'s ticket, e.g. "Hall A · Row 3 · Seat 12" (at most 120 '
+        'characters); `""` clears it. The ticket\'s QR code stays the same.'
+    ),
+)
+async def put_registration_seat(
+    request: Request, event_id: FromPath[int], registration_id: FromPath[int], data: JSONBody[SeatUpdate]
+) -> SeatRead:
+    return await set_seat(current_user(request), event_id, registration_id, data.seat)
+
+
 ROUTES = [
     create_registration,
     list_registrations,
@@ -199,4 +217,5 @@ ROUTES = [
     approve_registration,
     reject_registration,
     accept_registration_offer,
+    put_registration_seat,
 ]

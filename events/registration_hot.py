@@ -90,13 +90,15 @@ WITH seat AS (
     RETURNING id, status
 ), mail AS (
     INSERT INTO luyan_outbox_message (to_address, subject, body_text, body_html, kind, status,
-        attempts, last_error, organisation_id, event_id, created_at, next_attempt_at, sent_at)
+        attempts, last_error, organisation_id, event_id, created_at, next_attempt_at, sent_at,
+        attachments)
     SELECT $7::text,
         CASE WHEN reg.status = 'confirmed' THEN $13::text ELSE $14::text END,
         CASE WHEN reg.status = 'confirmed' THEN $15::text ELSE $16::text END,
         CASE WHEN reg.status = 'confirmed' THEN $17::text ELSE $18::text END,
         'registration.' || reg.status, 'queued', 0, '', $19::int, $3::int,
-        $11::timestamptz, $11::timestamptz, NULL
+        $11::timestamptz, $11::timestamptz, NULL,
+        CASE WHEN reg.status = 'confirmed' THEN $20::json ELSE $21::json END
     FROM reg
 )
 SELECT id, status FROM reg
@@ -208,6 +210,8 @@ def _pg_args(plan: Plan) -> tuple[Any, ...]:
         confirmed.html,
         other.html,
         plan.organisation_id,
+        confirmed.attachments_json,
+        other.attachments_json,
     )
 
 

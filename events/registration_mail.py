@@ -6,6 +6,11 @@ locale and *event-level* values (title, date, venue, ticket) with placeholders f
 personal values (name, code, ...), and the personal values are filled in per mail: escaped
 in the HTML part, as is in the text. The cache key holds the event-level values themselves,
 so an edited event simply renders anew: nothing can go stale.
+
+The confirmation carries the ticket's QR code as a PNG (attached, and inline in the HTML part).
+The token does not exist yet when the mail is queued, so the mail only describes the
+attachment (``TICKET_QR`` with the registration code, unique and known before the write);
+the check-in domain builds it when the mail is sent.
 """
 
 from __future__ import annotations
@@ -16,12 +21,17 @@ from typing import Any
 
 from markupsafe import escape
 
-from app.i18n import localized, use_locale
+from app.i18n import N_, localized, use_locale
 from app.mail.outbox import RenderedMail, render_mail
 from app.settings import get_settings
 from app.templating import format_datetime
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: never escaped, never in templates
+
+TICKET_QR = "ticket_qr"  # attachment kind; the resolver is registered by checkin.listeners
+TICKET_QR_CID = "ticket-qr@luyan"
+# Templates whose mail carries the ticket's QR code: the registration is confirmed.
+_TICKET_TEMPLATES = frozenset({"registration_confirmed"})
 
 
 def shared_context(event: dict[str, Any], ticket: dict[str, Any], locale: str) -> dict[str, str]:
@@ -69,6 +79,8 @@ def _shared(
             "venue": ", ".join(p for p in place if p),
             "ticket_name": localized(name_en, name_zh),
             "link": f"{base_url}/me/registrations",
+            # + the registration code: a link that works before the registration has an id
+            "ticket_link_base": f"{base_url}/me/tickets/",
         }
 
 
@@ -82,19 +94,35 @@ def _skeleton(
     template: str, locale: str, shared: tuple[tuple[str, str], ...], personal: tuple[str, ...]
 ) -> RenderedMail:
     placeholders = {key: f"{_OPEN}{key}{_CLOSE}" for key in personal}
-    return render_mail(template, locale, **dict(shared), **placeholders)
+    attachments: tuple[dict[str, str], ...] = ()
+    if template in _TICKET_TEMPLATES and "code" in placeholders:
+        qr = {"kind": TICKET_QR, "code": placeholders["code"], "cid": TICKET_QR_CID}
+        attachments = ({**qr, "alt": N_("QR code of your ticket")},)
+    return render_mail(template, locale, attachments=attachments, **dict(shared), **placeholders)
 
 
 def render(template: str, locale: str, shared: dict[str, str], personal: dict[str, str]) -> RenderedMail:
     """``mail/<template>.txt`` for one person: cached skeleton plus their own values."""
     skeleton = _skeleton(template, locale, tuple(sorted(shared.items())), tuple(sorted(personal)))
     subject, text, html = skeleton.subject, skeleton.text, skeleton.html
+    attachments = skeleton.attachments
     for key, value in personal.items():
         mark = f"{_OPEN}{key}{_CLOSE}"
         subject = subject.replace(mark, value)
         text = text.replace(mark, value)
         html = html.replace(mark, str(escape(value)))
-    return RenderedMail(subject=subject, text=text, html=html)
+    if attachments:
+        attachments = tuple(
+            {k: _fill(v, personal) if isinstance(v, str) else v for k, v in spec.items()}
+            for spec in attachments
+        )
+    return RenderedMail(subject=subject, text=text, html=html, attachments=attachments)
+
+
+def _fill(value: str, personal: dict[str, str]) -> str:
+    for key, personal_value in personal.items():
+        value = value.replace(f"{_OPEN}{key}{_CLOSE}", personal_value)
+    return value
 
 
 class MailSet:

@@ -46,9 +46,10 @@ BATCH_SQL = """
 WITH input AS (
     SELECT * FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
                          $10::bool[], $11::text[], $12::text[], $13::text[], $14::text[],
-                         $15::text[], $16::text[], $17::text[])
+                         $15::text[], $16::text[], $17::text[], $20::text[], $21::text[])
         WITH ORDINALITY AS x(user_id, code, name, email, org, answers, want_seat, fallback,
-                             c_subject, c_text, c_html, o_subject, o_text, o_html, n)
+                             c_subject, c_text, c_html, o_subject, o_text, o_html,
+                             c_attachments, o_attachments, n)
 ), locked AS MATERIALIZED (
     -- Only when someone wants a seat: queuing-only batches leave the ticket row alone.
     SELECT taken, capacity FROM luyan_ticket_type WHERE id = $1 AND $19::boolean FOR UPDATE
@@ -76,13 +77,15 @@ WITH input AS (
     RETURNING id, code, status
 ), mail AS (
     INSERT INTO luyan_outbox_message (to_address, subject, body_text, body_html, kind, status,
-        attempts, last_error, organisation_id, event_id, created_at, next_attempt_at, sent_at)
+        attempts, last_error, organisation_id, event_id, created_at, next_attempt_at, sent_at,
+        attachments)
     SELECT d.email,
         CASE WHEN r.status = 'confirmed' THEN d.c_subject ELSE d.o_subject END,
         CASE WHEN r.status = 'confirmed' THEN d.c_text ELSE d.o_text END,
         CASE WHEN r.status = 'confirmed' THEN d.c_html ELSE d.o_html END,
         'registration.' || r.status, 'queued', 0, '', $18::int, $2::int,
-        $3::timestamptz, $3::timestamptz, NULL
+        $3::timestamptz, $3::timestamptz, NULL,
+        (CASE WHEN r.status = 'confirmed' THEN d.c_attachments ELSE d.o_attachments END)::json
     FROM reg r JOIN decided d ON d.code = r.code
 )
 SELECT id, code, status FROM reg
@@ -112,6 +115,8 @@ def _batch_args(plans: list[hot.Plan]) -> tuple[Any, ...]:
         [o.html for _, o in pairs],
         first.organisation_id,
         any(p.want_seat for p in plans),
+        [c.attachments_json for c, _ in pairs],
+        [o.attachments_json for _, o in pairs],
     )
 
 

@@ -88,6 +88,8 @@ class Registration(Table, tablename="luyan_registration"):
     answers = JSON(default={})
     invitation_code = ForeignKey(references=InvitationCode, null=True, default=None)
     offer_expires_at = Timestamptz(null=True, default=None)
+    # Optional seat set by the organisers, e.g. "Hall A · Row 3 · Seat 12"; shown on the ticket.
+    seat = Varchar(length=120, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 

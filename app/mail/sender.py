@@ -3,6 +3,12 @@
 Each process runs one sender task. A message is claimed with a conditional update
 (``queued`` → ``sending``), so several processes never send the same message twice; failures
 are retried with back-off and end as ``failed`` after ``MAX_ATTEMPTS``.
+
+Attachments are built here, when the message is sent (``app.mail.attachments``): each is
+attached as a file and, when its description has a ``cid``, also shown inline in the HTML part
+(``multipart/related``). A message with an attachment kind no resolver in this process knows
+is put back for a process that knows it, without counting an attempt; an attachment that no
+longer applies (its resolver returns None) is left out.
 """
 
 from __future__ import annotations
@@ -10,12 +16,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
+from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 
 import aiosmtplib
 
+from app.mail.attachments import Attachment, UnknownAttachment, decode, resolve
 from app.mail.outbox import wait_for_wake
 from app.mail.tables import OutboxMessage
 from app.settings import Settings
@@ -25,9 +35,19 @@ MAX_ATTEMPTS = 5
 BATCH = 50
 # A claim older than this belonged to a process that died mid-send: put it back in the queue.
 STALE_CLAIM = dt.timedelta(minutes=10)
+# How long a message waits when this process cannot build one of its attachments.
+UNRESOLVED_DELAY = dt.timedelta(minutes=1)
+
+Built = Sequence[tuple[Mapping[str, Any], Attachment | None]]
 
 
-def build_message(row: dict, sender: str) -> EmailMessage:
+def _without_inline(html: str, cid: str) -> str:
+    """Drop the ``<img src="cid:...">`` of an attachment that is not there after all."""
+    return re.sub(r'<img[^>]*\bsrc="cid:' + re.escape(cid) + r'"[^>]*>', "", html)
+
+
+def build_message(row: dict, sender: str, attachments: Built = ()) -> EmailMessage:
+    """The MIME message: text, HTML alternative (with inline images), then attached files."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row["to_address"]
@@ -36,9 +56,35 @@ def build_message(row: dict, sender: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain="luyan.local")
     message["X-Luyan-Kind"] = row["kind"]
     message.set_content(row["body_text"])
-    if row["body_html"]:
-        message.add_alternative(row["body_html"], subtype="html")
+    html = row["body_html"]
+    for spec, attachment in attachments:
+        if attachment is None and spec.get("cid"):
+            html = _without_inline(html, str(spec["cid"]))
+    if html:
+        message.add_alternative(html, subtype="html")
+        html_part = message.get_payload()[1]
+        for spec, attachment in attachments:
+            if attachment is not None and spec.get("cid"):
+                maintype, _, subtype = attachment.content_type.partition("/")
+                html_part.add_related(
+                    attachment.data,
+                    maintype,
+                    subtype,
+                    cid=f"<{spec['cid']}>",
+                    filename=attachment.filename,
+                    disposition="inline",
+                )
+    for _spec, attachment in attachments:
+        if attachment is not None:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            message.add_attachment(attachment.data, maintype, subtype, filename=attachment.filename)
     return message
+
+
+async def compose(row: dict, sender: str) -> EmailMessage:
+    """Build the attachments the row describes, then the message; raises ``UnknownAttachment``."""
+    built = [(spec, await resolve(spec)) for spec in decode(row.get("attachments"))]
+    return build_message(row, sender, built)
 
 
 async def _deliver(settings: Settings, message: EmailMessage, row_id: int) -> None:
@@ -84,7 +130,17 @@ async def send_due(settings: Settings) -> int:
             continue  # another process took it
         row = claimed[0]
         try:
-            await _deliver(settings, build_message(row, settings.smtp.sender), row["id"])
+            await _deliver(settings, await compose(row, settings.smtp.sender), row["id"])
+        except UnknownAttachment as exc:
+            log.warning("mail %s waits for a process that can build it: %s", row["id"], exc)
+            await OutboxMessage.update(
+                {
+                    OutboxMessage.status: "queued",
+                    OutboxMessage.last_error: str(exc)[:1000],
+                    OutboxMessage.next_attempt_at: now + UNRESOLVED_DELAY,
+                }
+            ).where(OutboxMessage.id == row["id"])
+            continue
         except Exception as exc:
             attempts = row["attempts"] + 1
             failed = attempts >= MAX_ATTEMPTS

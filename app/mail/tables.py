@@ -1,6 +1,6 @@
 """The mail outbox: every message is a row first, then sent (or written to var/mail/)."""
 
-from piccolo.columns import Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -20,3 +20,6 @@ class OutboxMessage(Table, tablename="luyan_outbox_message"):
     created_at = Timestamptz(default=TimestamptzNow())
     next_attempt_at = Timestamptz(default=TimestamptzNow())
     sent_at = Timestamptz(null=True, default=None)
+    # Attachments built when the message is sent, e.g. [{"kind": "ticket_qr", "code": "..."}]:
+    # see app/mail/attachments.py. Queued before what they show exists (a ticket's token).
+    attachments = JSON(default=[])

@@ -318,3 +318,13 @@ async def test_scanning_too_fast_is_rate_limited_per_device(
     assert response.json()["code"] == "scan_rate_limited"
     _reg2, token2 = await ticket(factory, other.event_id)
     assert (await scan(client, other, token2)).status_code == 200  # other devices are not affected
+
+
+async def test_a_list_with_scans_cannot_be_deleted(client: httpx.AsyncClient, factory: Factory) -> None:
+    d = await door(client, factory)
+    _reg, token = await ticket(factory, d.event_id)
+    await scan(client, d, token)
+    url = f"/api/v1/events/{d.event_id}/checkin-lists/{d.list_id}"
+    response = await client.delete(url, headers=d.owner.headers)
+    assert response.status_code == 409 and response.json()["code"] == "checkin_list_in_use"
+    assert await Checkin.count().where(Checkin.checkin_list == d.list_id) == 1

@@ -13,6 +13,7 @@ from checkin.tokens import (
     InvalidTicket,
     NotIssuable,
     Revoked,
+    ensure_token,
     issue_token,
     live_token,
     revocation_list,
@@ -140,3 +141,96 @@ async def test_key_creation_race_is_settled_by_the_unique_constraint(
     assert misses.count(True) == 5  # all five tried to insert
     assert len(set(results)) == 1
     assert await EventSigningKey.count().where(EventSigningKey.event == event_id) == 1
+
+
+async def test_ensure_token_issues_once_then_returns_the_live_token(factory: Factory) -> None:
+    setup = await confirmed_registration(factory)
+    reg_id = setup["registration_id"]
+    first = await ensure_token(reg_id)
+    assert await ensure_token(reg_id) == first == await live_token(reg_id)
+    assert verify_token(first, await public_keys(setup["event_id"])).serial == 1
+    second = await issue_token(reg_id, reason="ticket_type_changed")
+    assert await ensure_token(reg_id) == second  # the live one, whatever its serial
+
+
+async def test_ensure_token_refuses_unconfirmed_registrations(factory: Factory) -> None:
+    from events.tables import Registration
+
+    setup = await confirmed_registration(factory)
+    await Registration.update({Registration.status: "pending"}).where(
+        Registration.id == setup["registration_id"]
+    )
+    with pytest.raises(NotIssuable):
+        await ensure_token(setup["registration_id"])
+    assert await live_token(setup["registration_id"]) is None
+
+
+async def _all_miss_the_first_look(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Every caller's first look for a live token finds none (a delay widens the window)."""
+    from checkin import tokens
+
+    real, looks = tokens.live_token, []
+
+    async def slow_live_token(registration_id: int) -> str | None:
+        token = await real(registration_id)
+        looks.append(token is None)
+        await asyncio.sleep(0.02)
+        return token
+
+    monkeypatch.setattr(tokens, "live_token", slow_live_token)
+    return looks
+
+
+async def test_concurrent_ensure_token_issues_one_serial(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup = await confirmed_registration(factory)
+    await public_key(setup["event_id"])
+    looks = await _all_miss_the_first_look(monkeypatch)
+    results = await asyncio.gather(*(ensure_token(setup["registration_id"]) for _ in range(5)))
+    assert looks[:5] == [True] * 5  # all five went on to issue
+    assert len(set(results)) == 1
+    rows = await TicketToken.select().where(TicketToken.registration == setup["registration_id"])
+    assert [row["serial"] for row in rows] == [1] and rows[0]["revoked_at"] is None
+
+
+async def test_control_without_the_recheck_concurrent_callers_issue_several(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same burst through a naive ensure (look, then issue, no re-check under the lock)
+    leaves five serials: the test above really races, and only the re-check keeps it to one."""
+    from checkin import tokens
+
+    setup = await confirmed_registration(factory)
+    await public_key(setup["event_id"])
+    await _all_miss_the_first_look(monkeypatch)
+
+    async def naive_ensure(registration_id: int) -> str:
+        return await tokens.live_token(registration_id) or await issue_token(registration_id)
+
+    await asyncio.gather(*(naive_ensure(setup["registration_id"]) for _ in range(5)))
+    rows = await TicketToken.select().where(TicketToken.registration == setup["registration_id"])
+    assert sorted(row["serial"] for row in rows) == [1, 2, 3, 4, 5]
+
+
+async def test_a_cancellation_committed_meanwhile_stops_the_issue(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The status is read again under the lock: a registration cancelled between the first read
+    and the transaction gets no live token (the cancel listener may already have run)."""
+    from checkin import tokens
+    from events.tables import Registration
+
+    setup = await confirmed_registration(factory)
+    real = tokens.signing_key
+
+    async def cancel_meanwhile(event_id: int):
+        await Registration.update({Registration.status: "cancelled"}).where(
+            Registration.id == setup["registration_id"]
+        )
+        return await real(event_id)
+
+    monkeypatch.setattr(tokens, "signing_key", cancel_meanwhile)
+    with pytest.raises(NotIssuable):
+        await ensure_token(setup["registration_id"])
+    assert await TicketToken.count().where(TicketToken.registration == setup["registration_id"]) == 0

@@ -6,19 +6,14 @@ import asyncio
 import email
 import email.header
 import os
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
-from email.message import Message
 from pathlib import Path
 
-import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from litestar import Litestar
 
 from tests.factories import unique
+from tests.mail.smtp import Inbox
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,35 +23,6 @@ from app.mail.outbox import enqueue, render_mail
 asyncio.run(enqueue(sys.argv[1], render_mail("welcome", sys.argv[2], name="Ada", link="http://x/events"),
                     "account.welcome"))
 """
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[Envelope, Message]] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        content = envelope.content if isinstance(envelope.content, bytes) else b""
-        self.messages.append((envelope, email.message_from_bytes(content)))
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def _luyan(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
