@@ -3,7 +3,7 @@
 For each database: a fresh database is seeded (``bench/prepare.py checkin``) with 10,000
 confirmed registrations holding signed ticket tokens, 1,024 paired scanner devices and one
 check-in list per run, and one uvicorn worker serves it. The load comes from closed loops in
-another process (``bench/loadgen.py``): each connection sends its next request as soon as the
+another process (``bench/loadgen_process.py``): each connection sends its next request as soon as the
 previous answer is in. Each round, one after the other:
 
 * baseline: ``GET /api/v1/ping`` (hello-JSON) on 64 connections for a few seconds;
@@ -38,7 +38,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bench import checkin_plan, common, loadgen
+from bench import checkin_plan, common, loadgen, loadgen_process
 from bench.checkin_plan import PlannedScan
 from tests.live import LiveServer
 
@@ -62,11 +62,11 @@ class Session:
         self.workdir = Path(args.workdir)
         self.scan_runs: list[tuple[loadgen.LoopRun, list[PlannedScan]]] = []
 
-    def loop(self, jobs: list[loadgen.LoopJob]) -> tuple[list[loadgen.LoopRun], dict[str, Any]]:
+    def loop(self, jobs: list[loadgen_process.LoopJob]) -> tuple[list[loadgen.LoopRun], dict[str, Any]]:
         """Wait until the server is idle, then run ``jobs`` (one client process each)."""
         settled = common.settle(self.server.pid)
         pg_before = common.postgres_cpu_seconds() if self.database.backend == "postgres" else None
-        runs = loadgen.run_processes(self.server.port, jobs, self.workdir, server_pid=self.server.pid)
+        runs = loadgen_process.run_processes(self.server.port, jobs, self.workdir, server_pid=self.server.pid)
         extra: dict[str, Any] = {"settle_s": settled}
         if pg_before is not None:
             extra["postgres_cpu_s"] = common.postgres_cpu_seconds() - pg_before
@@ -74,14 +74,14 @@ class Session:
 
     def ping(self, connections: int, seconds: float) -> dict[str, Any]:
         ping = loadgen.build_request("GET", self.host, "/api/v1/ping")
-        (run,), extra = self.loop([loadgen.LoopJob([ping], connections, duration=seconds)])
+        (run,), extra = self.loop([loadgen_process.LoopJob([ping], connections, duration=seconds)])
         return {**figures(run, extra), "errors": run.errors}
 
     def scans(self, tickets: list[int], connections: int) -> dict[str, Any]:
         list_id = next(self.lists)
         planned = checkin_plan.plan(tickets, self.args.repeats, connections, self.devices, self.rng)
         requests = checkin_plan.requests(self.host, list_id, planned, self.data, f"bench-l{list_id}")
-        job = loadgen.LoopJob(requests, connections, count=len(requests), keep_bodies=True)
+        job = loadgen_process.LoopJob(requests, connections, count=len(requests), keep_bodies=True)
         (run,), extra = self.loop([job])
         self.scan_runs.append((run, planned))
         answers = checkin_plan.check_answers(run, planned)
@@ -101,9 +101,9 @@ class Session:
         processes of half the connections each, and against wrk."""
         ping = loadgen.build_request("GET", self.host, "/api/v1/ping")
         seconds = self.args.ping_seconds
-        (one,), _ = self.loop([loadgen.LoopJob([ping], THROUGHPUT_CONNECTIONS, duration=seconds)])
+        (one,), _ = self.loop([loadgen_process.LoopJob([ping], THROUGHPUT_CONNECTIONS, duration=seconds)])
         half = THROUGHPUT_CONNECTIONS // 2
-        two, _ = self.loop([loadgen.LoopJob([ping], half, duration=seconds)] * 2)
+        two, _ = self.loop([loadgen_process.LoopJob([ping], half, duration=seconds)] * 2)
         result: dict[str, Any] = {
             "one_process_rps": round(one.rate, 1),
             "two_processes_rps": round(sum(run.rate for run in two), 1),
