@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -149,6 +150,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.start()
         signals.bind(app)
+        # Everything made at start-up lives as long as the process: freezing it keeps the
+        # collector from walking it on every full collection (pauses of 70-160 ms under load).
+        gc.collect()
+        gc.freeze()
         tasks = [asyncio.create_task(job) for job in _background_tasks(settings)]
         try:
             yield

@@ -48,6 +48,26 @@ def emit(name: str, /, **payload: Any) -> None:
         task.add_done_callback(_running.discard)
 
 
+def emit_many(name: str, payloads: list[dict[str, Any]]) -> None:
+    """``emit`` for many occurrences at once (a batch of scans): one task per listener runs
+    them in order, instead of one task per listener and occurrence."""
+    if _app is None or not payloads:
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    for registered in _app.event_emitter.listeners.get(name, ()):
+        task = loop.create_task(_run_many(name, registered.fn, payloads))
+        _running.add(task)
+        task.add_done_callback(_running.discard)
+
+
+async def _run_many(name: str, fn: Any, payloads: list[dict[str, Any]]) -> None:
+    for payload in payloads:
+        await _run(name, fn, payload)
+
+
 async def _run(name: str, fn: Any, payload: dict[str, Any]) -> None:
     try:
         await fn(**payload)

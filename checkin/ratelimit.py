@@ -8,6 +8,7 @@ this process's memory.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from typing import Any
@@ -51,20 +52,21 @@ class _Redis:
         return int(count)
 
 
-_backend: _Memory | _Redis | None = None
-_backend_loop: Any = None
+_memory = _Memory()
+_redis: dict[asyncio.AbstractEventLoop, _Redis] = {}  # a Redis client belongs to its event loop
 
 
-def _get_backend() -> _Memory | _Redis:
-    global _backend, _backend_loop
-    import asyncio
-
+def _backend() -> _Memory | _Redis:
+    settings = get_settings()
+    if not settings.redis_url:
+        return _memory
     loop = asyncio.get_running_loop()
-    if _backend is None or (isinstance(_backend, _Redis) and _backend_loop is not loop):
-        settings = get_settings()
-        _backend = _Redis(settings.redis_url, settings.redis_namespace) if settings.redis_url else _Memory()
-        _backend_loop = loop  # a Redis client belongs to the loop it was made on (tests run several)
-    return _backend
+    client = _redis.get(loop)
+    if client is None:
+        for old in [old for old in _redis if old.is_closed()]:
+            del _redis[old]
+        client = _redis[loop] = _Redis(settings.redis_url, settings.redis_namespace)
+    return client
 
 
 async def check_scan_rate(scanner_key: str) -> None:
@@ -72,7 +74,7 @@ async def check_scan_rate(scanner_key: str) -> None:
     now = time.time()
     window = int(now // WINDOW_S)
     limit = get_settings().scan_rate_per_second * WINDOW_S
-    if await _get_backend().hit(scanner_key, window) > limit:
+    if await _backend().hit(scanner_key, window) > limit:
         error = ScanRateLimited()
         error.retry_after_s = max(1, math.ceil((window + 1) * WINDOW_S - now))
         raise error

@@ -84,10 +84,10 @@ def plan_batch(
     states: dict[tuple[int, int], TicketState],
     live_devices: set[int],
 ) -> Plan:
-    """``prior``: recorded scans by nonce key; ``states``: by (registration id, list id), as read;
-    ``live_devices``: ids of the batch's devices that are not revoked."""
+    """``prior``: recorded scans by nonce key; ``states``: by (registration id, list id), as read
+    in the transaction (the plan updates them as it goes: pass fresh ones); ``live_devices``: ids
+    of the batch's devices that are not revoked."""
     plan = Plan(outcomes=[], row_of=[])
-    states = {key: copy.copy(state) for key, state in states.items()}  # the plan mutates these
     first_job_of_nonce: dict[str, int] = {}
     for i, (job, verdict) in enumerate(zip(jobs, verdicts, strict=True)):
         if job.device_id is not None and job.device_id not in live_devices:
@@ -103,7 +103,7 @@ def plan_batch(
                     admitted=bool(recorded["admitted"]),
                     scan_id=recorded["id"],
                     conflict=bool(recorded["conflict"]),
-                    state=copy.copy(state) if state else None,
+                    state=state.clone() if state else None,
                     replayed=True,
                 )
             )
@@ -137,7 +137,7 @@ def _plan_one(
         if state.event_id != info.event_id:
             state = None
     admitted, conflict = settle_offline(code, job)
-    snapshot = copy.copy(state) if state is not None else None  # "previous" as it was before
+    snapshot = state.clone() if state is not None else None  # "previous" as it was before
     plan.row_of.append(len(plan.rows))
     plan.rows.append(
         CheckinRow(

@@ -63,6 +63,13 @@ class TicketState:
     first_at: dt.datetime | None = None
     first_device: str = ""
 
+    def clone(self) -> TicketState:
+        """A snapshot (cheaper than ``copy.copy`` on a slotted dataclass, on the hot path)."""
+        return TicketState(
+            self.registration_id, self.event_id, self.status, self.ticket_type_id, self.code, self.name,
+            self.organisation, self.live_serial, self.present, self.inside, self.first_at, self.first_device,
+        )  # fmt: skip
+
 
 def decide(
     info: ListInfo, claims: TicketClaims | None, state: TicketState, direction: str, day: dt.date

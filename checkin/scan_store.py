@@ -15,6 +15,7 @@ Both writers read what the batch needs (recorded nonces, live devices, ticket st
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from checkin.scan_plan import Plan, Verdict, plan_batch, registration_of
@@ -73,6 +74,16 @@ UPDATE luyan_checkin_presence p
   FROM unnest($1::int[], $2::int[], $3::bool[], $4::int[], $5::timestamptz[]) AS x(lst, reg, inside, added, at)
  WHERE p.checkin_list = x.lst AND p.registration = x.reg
 """
+
+
+@functools.lru_cache(maxsize=256)
+def _sqlite_states_sql(pairs: int) -> str:
+    """The state of ``pairs`` (registration, list) pairs in one statement."""
+    values = ", ".join("(?, ?)" for _ in range(pairs))
+    return (
+        f"WITH s(reg, lst) AS (VALUES {values}) SELECT s.lst AS list_id, {_STATE_COLUMNS} "
+        "FROM s JOIN luyan_registration r ON r.id = s.reg " + _STATE_JOINS.format(list="s.lst")
+    )
 
 
 def check_token(job: ScanJob, keys: PublicKeys) -> Verdict | None:
@@ -138,11 +149,12 @@ def sqlite_write(conn: Any, jobs: list[ScanJob], keys: PublicKeys, now: dt.datet
                 *device_ids,
             )
         }
+    wanted = sorted(_wanted_states(jobs, verdicts, prior))
     states: dict[tuple[int, int], TicketState] = {}
-    for reg, list_id in _wanted_states(jobs, verdicts, prior):
-        row = conn.fetchrow(SQLITE_STATE_SQL, reg, list_id)
-        if row is not None:
-            states[(reg, list_id)] = state_from_row(row)
+    if wanted:
+        args = [value for pair in wanted for value in pair]
+        rows = conn.raw.execute(_sqlite_states_sql(len(wanted)), args).fetchall()
+        states = {(row["id"], row["list_id"]): state_from_row(row) for row in rows}
     plan = plan_batch(jobs, verdicts, prior, states, live)
     raw = conn.raw
     ids = []

@@ -40,7 +40,7 @@ from checkin.scan_schemas import (
 from checkin.scan_store import check_token, pg_write, sqlite_write
 from checkin.scanner_auth import Scanner, may_scan
 from checkin.tables import CheckinList
-from checkin.tokens import b45decode, decode_payload, event_days
+from checkin.tokens import event_days, peek_event_id
 from events.tables import Event, TicketType
 
 MAX_BATCH = 128
@@ -75,11 +75,34 @@ def forget_list(list_id: int) -> None:
     _lists.pop(list_id, None)
 
 
+_loading: dict[int, asyncio.Future[ListInfo]] = {}
+
+
 async def list_info(list_id: int) -> ListInfo:
     hit = _lists.get(list_id)
-    now = time.monotonic()
-    if hit is not None and hit[1] > now:
+    if hit is not None and hit[1] > time.monotonic():
         return hit[0]
+    # One load per list at a time: when the entry expires under load, the scans in flight
+    # share that load instead of each running the same three queries.
+    pending = _loading.get(list_id)
+    if pending is not None and pending.get_loop() is asyncio.get_running_loop():
+        return await asyncio.shield(pending)
+    future: asyncio.Future[ListInfo] = asyncio.get_running_loop().create_future()
+    _loading[list_id] = future
+    try:
+        info = await _load_list(list_id)
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved: waiters get it, nobody else needs to
+        raise
+    finally:
+        _loading.pop(list_id, None)
+    future.set_result(info)
+    return info
+
+
+async def _load_list(list_id: int) -> ListInfo:
+    now = time.monotonic()
     row = await CheckinList.select().where(CheckinList.id == list_id).output(load_json=True).first()
     if row is None:
         raise NotFound()
@@ -110,14 +133,6 @@ async def list_info(list_id: int) -> ListInfo:
         _lists.clear()
     _lists[list_id] = (info, now + LIST_CACHE_TTL_S)
     return info
-
-
-def _claimed_event(token: str) -> int | None:
-    """The event id a token claims, unverified: only to know which key to fetch."""
-    try:
-        return decode_payload(b45decode(token)[:-64]).event_id
-    except (ValueError, IndexError):
-        return None
 
 
 async def _ensure_keys(event_ids: set[int]) -> dict[tuple[int, int], bytes]:
@@ -151,7 +166,7 @@ async def _drain(group: GroupCommit[ScanJob]) -> None:
 
 async def _write(jobs: list[ScanJob], now: dt.datetime) -> Plan:
     wanted = {job.info.event_id for job in jobs}
-    wanted |= {e for job in jobs if job.token and (e := _claimed_event(job.token)) is not None}
+    wanted |= {e for job in jobs if job.token and (e := peek_event_id(job.token)) is not None}
     keys = await _ensure_keys(wanted)
     if is_sqlite():  # the writer thread verifies the signatures itself, off the event loop
         return await fast().write(sqlite_write, jobs, keys, now)
@@ -163,24 +178,28 @@ _group: PerLoop[ScanJob] = PerLoop(_drain, MAX_BATCH)
 
 
 def _announce(jobs: list[ScanJob], plan: Plan) -> None:
+    """``checkin.created`` for every scan the batch recorded (not for replayed nonces)."""
+    payloads = []
     for job, outcome, row in zip(jobs, plan.outcomes, plan.row_of, strict=True):
         if not isinstance(outcome, Outcome) or outcome.replayed or row is None:
             continue
         record = plan.rows[row]
-        if record.nonce_key != job.nonce_key:
-            continue  # a nonce repeated within the batch: announced once
-        signals.emit(
-            "checkin.created",
-            event_id=record.event,
-            list_id=record.checkin_list,
-            registration_id=record.registration,
-            admitted=record.admitted,
-            direction=record.direction,
-            code=record.code,
-            offline=record.offline,
-            conflict=record.conflict,
-            at=record.scanned_at,
+        if record.nonce_key != job.nonce_key:  # a nonce repeated within the batch: once
+            continue
+        payloads.append(
+            {
+                "event_id": record.event,
+                "list_id": record.checkin_list,
+                "registration_id": record.registration,
+                "admitted": record.admitted,
+                "direction": record.direction,
+                "code": record.code,
+                "offline": record.offline,
+                "conflict": record.conflict,
+                "at": record.scanned_at,
+            }
         )
+    signals.emit_many("checkin.created", payloads)
 
 
 # --- the service ----------------------------------------------------------------------------

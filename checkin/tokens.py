@@ -156,6 +156,18 @@ def decode_payload(payload: bytes) -> TicketClaims:
     return TicketClaims(payload[0] & 0x0F, *values)
 
 
+def peek_event_id(token: str) -> int | None:
+    """The event id a token claims, unverified, from its first 9 characters (6 bytes: the
+    header and the event id's varint). Only to know which public key to fetch."""
+    try:
+        head = b45decode(token[:9])
+        if not head or head[0] >> 4 != VERSION:
+            return None
+        return _read_varint(head, 1)[0]
+    except (ValueError, TypeError):
+        return None
+
+
 def sign(claims: TicketClaims, private_key: Ed25519PrivateKey) -> str:
     payload = encode_payload(claims)
     return b45encode(payload + private_key.sign(payload))
