@@ -30,7 +30,12 @@ from litestar.stores.memory import MemoryStore
 from app import db, signals
 from app.auth import AuthMiddleware, register_bearer_kind
 from app.errors import EXCEPTION_HANDLERS
-from app.middleware import LocaleMiddleware, SecurityHeadersMiddleware, TokenAwareCSRFMiddleware
+from app.middleware import (
+    BearerAwareSessionMiddleware,
+    LocaleMiddleware,
+    SecurityHeadersMiddleware,
+    TokenAwareCSRFMiddleware,
+)
 from app.settings import Settings, SettingsError, get_settings
 from app.templating import template_config
 
@@ -169,7 +174,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             SecurityHeadersMiddleware,
             LocaleMiddleware,
-            session_config.middleware,
+            # session_config.middleware, skipped for bearer-token requests:
+            DefineMiddleware(
+                BearerAwareSessionMiddleware, backend=session_config._backend_class(config=session_config)
+            ),
             DefineMiddleware(AuthMiddleware),
             DefineMiddleware(TokenAwareCSRFMiddleware, config=csrf_config, session_cookie=SESSION_COOKIE),
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.session.base import SessionMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.i18n import LOCALE_COOKIE, current_locale, negotiate
@@ -103,3 +104,17 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BearerAwareSessionMiddleware(SessionMiddleware):
+    """Litestar's session middleware, skipped for requests with an ``Authorization`` header.
+
+    Programs (API clients, scanner phones) authenticate with bearer tokens and never use the
+    session; decrypting and re-encrypting a cookie for them is wasted work on hot routes."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP and any(name == b"authorization" for name, _ in scope["headers"]):
+            scope["session"] = {}
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)

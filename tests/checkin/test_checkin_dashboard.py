@@ -132,7 +132,8 @@ async def test_access(client: httpx.AsyncClient, factory: Factory) -> None:
 async def test_lists_through_forms(client: httpx.AsyncClient, factory: Factory) -> None:
     owner, event_id, standard = await _event(factory)
     vip = await factory.ticket_type(event_id, name_en="VIP", name_zh="贵宾")
-    h = {**HTML, **owner.headers}
+    # A browser: cookie session and CSRF header (flash messages live in the session).
+    h = {**HTML, "x-csrftoken": await factories.web_login(client, owner)}
     base = f"{_page(event_id)}/lists"
 
     missing = await client.post(base, data={"gate": "North"}, headers=h)
@@ -197,7 +198,8 @@ async def test_forms_need_the_csrf_token_with_a_session(client: httpx.AsyncClien
 async def test_devices_pairing_and_revoking(client: httpx.AsyncClient, factory: Factory) -> None:
     owner, event_id, _ = await _event(factory)
     door = await scan_rows.checkin_list(event_id, "Door")
-    h = {**HTML, **owner.headers}
+    # A browser: cookie session and CSRF header (flash messages live in the session).
+    h = {**HTML, "x-csrftoken": await factories.web_login(client, owner)}
     base = f"{_page(event_id)}/devices"
 
     assert (await client.post(base, data={}, headers=h)).status_code == 422
@@ -221,7 +223,10 @@ async def test_devices_pairing_and_revoking(client: httpx.AsyncClient, factory: 
     page = (await client.get(_page(event_id), headers=h)).text
     assert "Waiting to be paired" in page and "Show pairing code" in page
 
-    paired = await client.post("/api/v1/checkin/pair", json={"code": code})
+    # (this client is signed in, so like the scanner page it sends the CSRF header)
+    paired = await client.post(
+        "/api/v1/checkin/pair", json={"code": code}, headers={"x-csrftoken": h["x-csrftoken"]}
+    )
     assert paired.status_code == 201, paired.text
     assert paired.json()["device"]["id"] == device["id"]
     page = (await client.get(_page(event_id), headers=h)).text
@@ -237,7 +242,10 @@ async def test_devices_pairing_and_revoking(client: httpx.AsyncClient, factory: 
     page = (await client.get(_page(event_id), headers=h)).text
     assert "can no longer scan" in page and "badge-device-revoked" in page
     assert 'data-testid="device-revoke"' not in page
-    assert (await client.post("/api/v1/checkin/pair", json={"code": new_code})).status_code == 404
+    again = await client.post(
+        "/api/v1/checkin/pair", json={"code": new_code}, headers={"x-csrftoken": h["x-csrftoken"]}
+    )
+    assert again.status_code == 404
     assert (await client.post(f"{base}/{device['id']}/pairing", headers=h)).status_code == 404
     stranger, _ = await factory.organiser()
     assert (await client.post(f"{base}/{device['id']}/revoke", headers=stranger.headers)).status_code == 404
