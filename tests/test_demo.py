@@ -7,7 +7,6 @@ database in the PostgreSQL run) so the demo's published events stay out of the s
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests import settings_env
+from tests import demo_db
 from tests.live import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -67,44 +66,11 @@ asyncio.run(main())
 
 @pytest.fixture(scope="module")
 def demo_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    var_dir = tmp_path_factory.mktemp("demo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LUYAN_")}
-    env.update(
-        {"LUYAN_VAR_DIR": str(var_dir), "LUYAN_SECRET_KEY": "d" * 40, "PICCOLO_CONF": "app.piccolo_conf"}
-    )
-    if settings_env.BACKEND == "postgres":
-        database = f"{settings_env.PG_DATABASE}_demo"
-        _pg(f'CREATE DATABASE "{database}"')
-        env["LUYAN_DATABASE_URL"] = f"{settings_env.PG_ADMIN_URL.rsplit('/', 1)[0]}/{database}"
-        try:
-            yield env
-        finally:
-            _pg(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    else:
-        yield env  # the default: var/luyan.sqlite3 under the scratch var dir
+    with demo_db.scratch_env(tmp_path_factory.mktemp("demo")) as env:
+        yield env
 
 
-def _pg(sql: str) -> None:
-    import asyncio
-
-    import asyncpg
-
-    async def run() -> None:
-        conn = await asyncpg.connect(settings_env.PG_ADMIN_URL)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
-
-
-def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
+_run = demo_db.run
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,156 @@
+"""The demo conference's door: the demo check-in staff member signs in on the phone scanner and
+scans the demo attendee's real ticket, online and then (a second ticket) offline.
+
+The demo is loaded into a database of its own (as ``luyan demo`` does on a fresh machine); the
+conference is moved to today so its tickets are valid now, and a server is started on it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, async_playwright, expect
+
+from tests import demo_db
+from tests.browser.conftest import CHROMIUM_ARGS
+from tests.browser.fake_camera import write_y4m
+from tests.live import LiveServer
+
+pytestmark = pytest.mark.browser
+
+SLUG = "jinhua-development-conference-2026"
+
+# Run against the demo database: move the conference to today, issue two tickets, read back.
+PREPARE = """
+import asyncio, datetime as dt, json, sys
+from checkin.tables import CheckinList
+from checkin.tokens import ensure_token
+from events.tables import Event, Registration
+
+async def main():
+    now = dt.datetime.now(dt.UTC)
+    event = await Event.select(Event.id).where(Event.slug == sys.argv[1]).first()
+    await Event.update({Event.starts_at: now - dt.timedelta(hours=1), Event.ends_at: now + dt.timedelta(days=1)}).where(
+        Event.id == event["id"])
+    mine = await Registration.select(Registration.id, Registration.attendee_name).where(
+        (Registration.event == event["id"]) & (Registration.user.email == "attendee@luyan.demo")).first()
+    other = await Registration.select(Registration.id, Registration.attendee_name).where(
+        (Registration.event == event["id"]) & (Registration.status == "confirmed") & (Registration.id != mine["id"])
+    ).first()
+    door = await CheckinList.select(CheckinList.id).where(
+        (CheckinList.event == event["id"]) & (CheckinList.name_en == "Main entrance")).first()
+    print(json.dumps({
+        "event_id": event["id"], "list_id": door["id"],
+        "tickets": [[r["id"], r["attendee_name"], await ensure_token(r["id"])] for r in (mine, other)],
+    }))
+
+asyncio.run(main())
+"""
+CHECK = """
+import asyncio, json, sys
+from checkin.tables import Checkin
+
+async def main():
+    rows = await Checkin.select(Checkin.registration, Checkin.code, Checkin.admitted, Checkin.offline).where(
+        Checkin.checkin_list == int(sys.argv[1])).order_by(Checkin.id)
+    print(json.dumps(rows))
+
+asyncio.run(main())
+"""
+
+
+@pytest.fixture(scope="module")
+def demo_door(tmp_path_factory: pytest.TempPathFactory, test_env: dict[str, str]) -> Iterator[dict]:
+    var_dir = tmp_path_factory.mktemp("demo-door")
+    with demo_db.scratch_env(var_dir, name="demo_door") as env:
+        demo_db.run(env, "-m", "app.cli", "migrate")
+        demo_db.run(env, "-m", "app.cli", "demo")
+        facts = json.loads(demo_db.run(env, "-c", PREPARE, SLUG).stdout)
+        database = env.get("LUYAN_DATABASE_URL", f"sqlite:///{var_dir / 'luyan.sqlite3'}")
+        server_env = {**test_env, **{k: v for k, v in env.items() if k.startswith("LUYAN_")}}
+        server_env["LUYAN_DATABASE_URL"] = database  # the demo's database, not the suite's
+        server = LiveServer(server_env, log_path=var_dir / "server.log", inherit_luyan_env=False)
+        server.start()
+        try:
+            yield {**facts, "server": server, "env": env}
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+async def staff_phone(
+    chromium_path: str, demo_door: dict, tmp_path: Path
+) -> AsyncIterator[tuple[Page, Path]]:
+    """Chromium on a phone-sized page whose camera shows a clip written to ``clip`` first."""
+    clip = tmp_path / "ticket.y4m"
+    write_y4m(clip, demo_door["tickets"][0][2])
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={clip}",
+            ],
+        )
+        context = await browser.new_context(
+            base_url=demo_door["server"].base_url,
+            locale="en-US",
+            viewport={"width": 390, "height": 844},
+            is_mobile=True,
+            has_touch=True,
+            permissions=["camera"],
+        )
+        context.set_default_timeout(20_000)
+        page = await context.new_page()
+        page.on("pageerror", lambda error: print(f"[browser error] {error}"))
+        try:
+            yield page, tmp_path
+        finally:
+            await browser.close()
+
+
+async def test_demo_staff_scans_the_demo_attendee_s_ticket(
+    staff_phone: tuple[Page, Path], demo_door: dict
+) -> None:
+    page, tmp_path = staff_phone
+    (mine_id, mine_name, _token), (other_id, other_name, other_token) = demo_door["tickets"]
+
+    await page.goto("/login?next=/scanner")
+    await page.locator('input[name="email"]').fill("staff@luyan.demo")
+    await page.locator('input[name="password"]').fill("luyan-demo")
+    await page.get_by_test_id("login-submit").click()
+    await expect(page).to_have_url(re.compile(r"/scanner$"))
+    await expect(page.get_by_test_id("scanner-who")).to_contain_text("Signed in as")
+    await page.get_by_test_id("event-select").select_option(str(demo_door["event_id"]))
+    await page.get_by_test_id("list-select").select_option(str(demo_door["list_id"]))
+    await expect(page.get_by_test_id("bundle-info")).to_contain_text("Offline data from")
+
+    await page.get_by_test_id("start-scanning").click()
+    result = page.get_by_test_id("scan-result")
+    await expect(result).to_have_attribute("data-code", "ok")
+    await expect(page.get_by_test_id("result-name")).to_have_text(mine_name)
+    await page.screenshot(path=str(tmp_path / "demo-green.png"))
+    await result.click()
+
+    # The network goes; the other ticket is checked in by hand from the offline bundle.
+    await page.context.set_offline(True)
+    await page.get_by_test_id("open-search").click()
+    await page.get_by_test_id("search-input").fill(other_name)
+    await page.get_by_test_id("search-hit").first.click()
+    await expect(result).to_have_attribute("data-code", "ok")
+    await expect(result).to_have_attribute("data-offline", "true")
+    await expect(page.get_by_test_id("offline-banner")).to_contain_text("1")
+    await result.click()
+    await page.context.set_offline(False)
+    await expect(page.get_by_test_id("offline-banner")).to_be_hidden(timeout=30_000)
+
+    rows = json.loads(demo_db.run(demo_door["env"], "-c", CHECK, str(demo_door["list_id"])).stdout)
+    admitted = [(r["registration"], r["offline"]) for r in rows if r["admitted"]]
+    assert admitted == [(mine_id, False), (other_id, True)], rows
+    assert other_token  # issued on the demo database, like every confirmed registration's ticket
