@@ -52,6 +52,9 @@ API_TAGS = [
 ]
 
 
+SWITCH_INTERVAL_S = 0.0005
+
+
 def _channels(settings: Settings) -> ChannelsPlugin:
     """Pub/sub for live pages (check-in arrivals): in memory for one process, Redis pub/sub
     across processes. Built here so every app gets its own backend and connection."""
@@ -159,6 +162,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # collector from walking it on every full collection (pauses of 70-160 ms under load).
         gc.collect()
         gc.freeze()
+        # Hot paths hand work to threads (the SQLite writer, signature checks) that let go of
+        # the GIL in C and must win it back from a busy event loop: with the default 5 ms switch
+        # interval each hand-back can stall a batch for milliseconds. Measured on the scan
+        # benchmark: 0.5 ms gave about 20% more scans per second; the loop alone is unaffected.
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         tasks = [asyncio.create_task(job) for job in _background_tasks(settings)]
         try:
             yield

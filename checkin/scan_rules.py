@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from checkin.tokens import TicketClaims
@@ -113,6 +114,9 @@ class ScanJob:
     scanned_at: dt.datetime
     offline: bool = False
     admitted_offline: bool = False
+    # Set by the verification stage: the token's claims, or the code that ends the scan
+    # (unknown, wrong_event); None for a manual check-in.
+    verdict: Any = None
 
 
 @dataclass(slots=True)

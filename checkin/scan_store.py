@@ -47,7 +47,6 @@ _CHECKIN_COLUMNS = (
     "event, checkin_list, registration, serial, device, staff_user, device_label, nonce_key, "
     "direction, code, admitted, offline, conflict, scanned_at, created_at"
 )
-SQLITE_INSERT_SQL = f"INSERT INTO luyan_checkin ({_CHECKIN_COLUMNS}) VALUES ({', '.join('?' * 15)})"
 PG_INSERT_SQL = f"""
 INSERT INTO luyan_checkin ({_CHECKIN_COLUMNS})
 SELECT x.*, $15::timestamptz FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[],
@@ -56,9 +55,6 @@ SELECT x.*, $15::timestamptz FROM unnest($1::int[], $2::int[], $3::int[], $4::in
 RETURNING id, nonce_key
 """
 _PRESENCE_COLUMNS = "event, checkin_list, registration, inside, entries, first_checkin, first_at, last_at"
-SQLITE_PRESENCE_INSERT_SQL = (
-    f"INSERT INTO luyan_checkin_presence ({_PRESENCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
 SQLITE_PRESENCE_UPDATE_SQL = (
     "UPDATE luyan_checkin_presence SET inside = ?, entries = entries + ?, last_at = ? "
     "WHERE checkin_list = ? AND registration = ?"
@@ -84,6 +80,18 @@ def _sqlite_states_sql(pairs: int) -> str:
         f"WITH s(reg, lst) AS (VALUES {values}) SELECT s.lst AS list_id, {_STATE_COLUMNS} "
         "FROM s JOIN luyan_registration r ON r.id = s.reg " + _STATE_JOINS.format(list="s.lst")
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _sqlite_insert_sql(rows: int) -> str:
+    values = ", ".join(["(" + ", ".join("?" * 15) + ")"] * rows)
+    return f"INSERT INTO luyan_checkin ({_CHECKIN_COLUMNS}) VALUES {values} RETURNING nonce_key, id"
+
+
+@functools.lru_cache(maxsize=256)
+def _sqlite_presence_insert_sql(rows: int) -> str:
+    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * rows)
+    return f"INSERT INTO luyan_checkin_presence ({_PRESENCE_COLUMNS}) VALUES {values}"
 
 
 def check_token(job: ScanJob, keys: PublicKeys) -> Verdict | None:
@@ -127,9 +135,9 @@ def _wanted_states(jobs: list[ScanJob], verdicts: list[Verdict | None], prior: d
 # --- SQLite -------------------------------------------------------------------------------
 
 
-def sqlite_write(conn: Any, jobs: list[ScanJob], keys: PublicKeys, now: dt.datetime) -> Plan:
-    """On the writer thread, inside the fast path's IMMEDIATE transaction."""
-    verdicts = [check_token(job, keys) for job in jobs]
+def sqlite_write(conn: Any, jobs: list[ScanJob], now: dt.datetime) -> Plan:
+    """On the writer thread, inside the fast path's IMMEDIATE transaction; tokens verified."""
+    verdicts = [job.verdict for job in jobs]
     nonces = sorted({job.nonce_key for job in jobs})
     marks = ", ".join(f"${i + 1}" for i in range(len(nonces)))
     prior = {
@@ -156,25 +164,34 @@ def sqlite_write(conn: Any, jobs: list[ScanJob], keys: PublicKeys, now: dt.datet
         rows = conn.raw.execute(_sqlite_states_sql(len(wanted)), args).fetchall()
         states = {(row["id"], row["list_id"]): state_from_row(row) for row in rows}
     plan = plan_batch(jobs, verdicts, prior, states, live)
+    # Few statements per batch: every statement lets go of the GIL and has to win it back
+    # from the busy event loop, so one multi-row INSERT beats one INSERT per scan.
     raw = conn.raw
-    ids = []
-    for r in plan.rows:
-        cursor = raw.execute(
-            SQLITE_INSERT_SQL,
-            (
+    ids: list[int] = []
+    if plan.rows:
+        args = [
+            value
+            for r in plan.rows
+            for value in (
                 r.event, r.checkin_list, r.registration, r.serial, r.device, r.staff_user, r.device_label,
                 r.nonce_key, r.direction, r.code, r.admitted, r.offline, r.conflict, r.scanned_at, now,
-            ),
-        )  # fmt: skip
-        ids.append(cursor.lastrowid)
-    for w in plan.presence.values():
-        if w.new:
-            first = ids[w.first_row] if w.first_row is not None else None
-            raw.execute(
-                SQLITE_PRESENCE_INSERT_SQL,
-                (w.event, w.checkin_list, w.registration, w.inside, w.add_entries, first, w.at, w.at),
             )
-        else:
+        ]  # fmt: skip
+        by_nonce = dict(raw.execute(_sqlite_insert_sql(len(plan.rows)), args).fetchall())
+        ids = [by_nonce[r.nonce_key] for r in plan.rows]
+    new = [w for w in plan.presence.values() if w.new]
+    if new:
+        args = [
+            value
+            for w in new
+            for value in (
+                w.event, w.checkin_list, w.registration, w.inside, w.add_entries,
+                ids[w.first_row] if w.first_row is not None else None, w.at, w.at,
+            )
+        ]  # fmt: skip
+        raw.execute(_sqlite_presence_insert_sql(len(new)), args)
+    for w in plan.presence.values():
+        if not w.new:
             raw.execute(
                 SQLITE_PRESENCE_UPDATE_SQL, (w.inside, w.add_entries, w.at, w.checkin_list, w.registration)
             )
@@ -185,8 +202,9 @@ def sqlite_write(conn: Any, jobs: list[ScanJob], keys: PublicKeys, now: dt.datet
 # --- PostgreSQL ---------------------------------------------------------------------------
 
 
-async def pg_write(conn: Any, jobs: list[ScanJob], verdicts: list[Verdict | None], now: dt.datetime) -> Plan:
-    """On a pooled asyncpg connection inside a transaction; ``verdicts`` already checked."""
+async def pg_write(conn: Any, jobs: list[ScanJob], now: dt.datetime) -> Plan:
+    """On a pooled asyncpg connection inside a transaction; tokens verified."""
+    verdicts = [job.verdict for job in jobs]
     for event_id in sorted({job.info.event_id for job in jobs}):
         await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", ADVISORY_NAMESPACE, event_id)
     nonces = sorted({job.nonce_key for job in jobs})

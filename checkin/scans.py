@@ -150,7 +150,25 @@ async def _ensure_keys(event_ids: set[int]) -> dict[tuple[int, int], bytes]:
 # --- the group commit ---------------------------------------------------------------------
 
 
+async def _verify(group: GroupCommit[ScanJob]) -> None:
+    """Stage one: verify the tokens of a batch on a worker thread. The signature check lets go
+    of the GIL, so it runs beside the event loop and beside the writer's previous batch."""
+    while group.queue:
+        batch = group.take()
+        jobs = [job for job, _future in batch]
+        wanted = {job.info.event_id for job in jobs}
+        wanted |= {e for job in jobs if job.token and (e := peek_event_id(job.token)) is not None}
+        try:
+            keys = await _ensure_keys(wanted)
+            verdicts = await asyncio.to_thread(lambda: [check_token(job, keys) for job in jobs])  # noqa: B023
+        except Exception as exc:
+            settle(batch, [exc] * len(batch))
+            continue
+        settle(batch, verdicts)
+
+
 async def _drain(group: GroupCommit[ScanJob]) -> None:
+    """Stage two: write a batch of verified scans in one transaction."""
     while group.queue:
         batch = group.take()
         jobs = [job for job, _future in batch]
@@ -165,15 +183,10 @@ async def _drain(group: GroupCommit[ScanJob]) -> None:
 
 
 async def _write(jobs: list[ScanJob], now: dt.datetime) -> Plan:
-    wanted = {job.info.event_id for job in jobs}
-    wanted |= {e for job in jobs if job.token and (e := peek_event_id(job.token)) is not None}
-    keys = await _ensure_keys(wanted)
-    if is_sqlite():  # the writer thread verifies the signatures itself, off the event loop
-        return await fast().write(sqlite_write, jobs, keys, now)
-    verdicts = await asyncio.to_thread(lambda: [check_token(job, keys) for job in jobs])
-    return await fast().write(pg_write, jobs, verdicts, now)
+    return await fast().write(sqlite_write if is_sqlite() else pg_write, jobs, now)
 
 
+_verifying: PerLoop[ScanJob] = PerLoop(_verify, MAX_BATCH)
 _group: PerLoop[ScanJob] = PerLoop(_drain, MAX_BATCH)
 
 
@@ -272,6 +285,8 @@ def _result(job: ScanJob, outcome: Outcome) -> ScanResult:
 
 
 async def _submit(job: ScanJob) -> Outcome:
+    # Every scan passes both stages, manual ones too, so scans keep their order (sync relies on it).
+    job.verdict = await _verifying.get().submit(job)
     try:
         return await _group.get().submit(job)
     except DeviceRevoked:
