@@ -64,6 +64,10 @@ INSERT INTO luyan_checkin_presence ({_PRESENCE_COLUMNS})
 SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::bool[], $5::int[], $6::int[],
     $7::timestamptz[], $8::timestamptz[])
 """
+PG_LOCK_AND_DEVICES_SQL = """
+SELECT ARRAY(SELECT id FROM luyan_scanner_device WHERE revoked_at IS NULL AND id = ANY($3::int[]))
+  FROM (SELECT pg_advisory_xact_lock($1, $2)) AS locked
+"""
 PG_PRESENCE_UPDATE_SQL = """
 UPDATE luyan_checkin_presence p
    SET inside = x.inside, entries = p.entries + x.added, last_at = GREATEST(p.last_at, x.at)
@@ -205,8 +209,15 @@ def sqlite_write(conn: Any, jobs: list[ScanJob], now: dt.datetime) -> Plan:
 async def pg_write(conn: Any, jobs: list[ScanJob], now: dt.datetime) -> Plan:
     """On a pooled asyncpg connection inside a transaction; tokens verified."""
     verdicts = [job.verdict for job in jobs]
-    for event_id in sorted({job.info.event_id for job in jobs}):
-        await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", ADVISORY_NAMESPACE, event_id)
+    # The device check rides along with the first lock (one round trip fewer); the lock does not
+    # guard devices, so reading them before it is granted is fine.
+    device_ids = sorted({job.device_id for job in jobs if job.device_id is not None})
+    live: set[int] = set()
+    for n, event_id in enumerate(sorted({job.info.event_id for job in jobs})):
+        if n == 0:
+            live = set(await conn.fetchval(PG_LOCK_AND_DEVICES_SQL, ADVISORY_NAMESPACE, event_id, device_ids))
+        else:
+            await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", ADVISORY_NAMESPACE, event_id)
     nonces = sorted({job.nonce_key for job in jobs})
     prior = {
         row["nonce_key"]: dict(row)
@@ -214,13 +225,6 @@ async def pg_write(conn: Any, jobs: list[ScanJob], now: dt.datetime) -> Plan:
             f"SELECT {_PRIOR_COLUMNS} FROM luyan_checkin WHERE nonce_key = ANY($1::text[])", nonces
         )
     }
-    device_ids = sorted({job.device_id for job in jobs if job.device_id is not None})
-    live: set[int] = set()
-    if device_ids:
-        rows = await conn.fetch(
-            "SELECT id FROM luyan_scanner_device WHERE revoked_at IS NULL AND id = ANY($1::int[])", device_ids
-        )
-        live = {row["id"] for row in rows}
     wanted = sorted(_wanted_states(jobs, verdicts, prior))
     states: dict[tuple[int, int], TicketState] = {}
     if wanted:
