@@ -36,9 +36,11 @@ import msgspec
 from litestar import WebSocket, websocket
 from litestar.channels import ChannelsPlugin
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.events import listener
 from litestar.exceptions import WebSocketException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.params import FromPath, FromQuery
 
 from app import signals
 from app.auth import current_user, requires_login
@@ -246,10 +248,10 @@ async def _until_closed(socket: WebSocket) -> None:
 @websocket(ARRIVALS_PATH, guards=[same_origin, requires_login])
 async def arrivals_socket(
     socket: WebSocket,
-    event_id: int,
-    channels: ChannelsPlugin,
-    hours: int | None = None,
-    day: dt.date | None = None,
+    event_id: FromPath[int],
+    channels: NamedDependency[ChannelsPlugin],
+    hours: FromQuery[int | None] = None,
+    day: FromQuery[dt.date | None] = None,
 ) -> None:
     """Organisers and check-in staff of the event: a ``snapshot`` (``CheckinStats``) on connect,
     then ``update`` messages (absolute ``counts`` plus ``arrivals`` deltas as

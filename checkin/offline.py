@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
+from typing import Any
 
+from app.db import is_sqlite
 from app.errors import NotFound
 from app.i18n import localized
 from checkin.keys import public_keys
@@ -136,9 +138,9 @@ async def search_attendees(scanner: Scanner, event_id: int, query: str) -> list[
             (Registration.event == event_id)
             & Registration.status.not_in(list(ENDED))
             & (
-                Registration.attendee_name.ilike(pattern)
-                | Registration.attendee_email.ilike(pattern)
-                | Registration.code.ilike(pattern)
+                _contains(Registration.attendee_name, pattern)
+                | _contains(Registration.attendee_email, pattern)
+                | _contains(Registration.code, pattern)
             )
         )
         .order_by(Registration.attendee_name)
@@ -156,6 +158,11 @@ async def search_attendees(scanner: Scanner, event_id: int, query: str) -> list[
         )
         for r in rows
     ]
+
+
+def _contains(column: Any, pattern: str) -> Any:
+    """Case-insensitive LIKE: SQLite's LIKE already is (for ASCII; Chinese has no case)."""
+    return column.like(pattern) if is_sqlite() else column.ilike(pattern)
 
 
 async def badge(scanner: Scanner, registration_id: int) -> Badge:

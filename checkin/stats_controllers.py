@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated
 
 from litestar import Controller, Request, get
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, FromQuery, Parameter
 
 from app.auth import current_user, requires_login
 from checkin import stats
@@ -37,7 +37,7 @@ class CheckinStatsController(Controller):
         request: Request,
         event_id: EventId,
         hours: Annotated[int | None, Parameter(ge=1, le=stats.MAX_HOURS)] = None,
-        day: dt.date | None = None,
+        day: FromQuery[dt.date | None] = None,
     ) -> CheckinStats:
         return await stats.stats_for(current_user(request), event_id, hours, day)
 

@@ -22,6 +22,7 @@ def unique(prefix: str) -> str:
 
 @dataclass
 class TestUser:
+    __test__ = False  # a test helper, not a test class
     id: int
     email: str
     token: str
