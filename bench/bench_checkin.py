@@ -22,20 +22,17 @@ Writes ``bench/results/checkin.json``; see docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import random
-import shutil
 import signal
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 
 from bench import checkin_plan, common, loadgen, loadgen_process
@@ -350,29 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     args.keep = args.keep or args.profile
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: stop servers, drop databases
 
-    results: dict[str, dict[str, Any]] = {}
-    workroot = Path(tempfile.mkdtemp(prefix="luyan-bench-checkin-"))
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
-    ) as progress:
-        for backend in args.backends.split(","):
-            workdir = workroot / backend
-            workdir.mkdir()
-            opener = (
-                common.sqlite_database(workdir)
-                if backend == "sqlite"
-                else common.postgres_database(args.postgres_url)
-            )
-            with opener as database:
-                results[backend] = bench_backend(database, workdir, args, progress)
+    results, workroot = common.run_backends("checkin", args, bench_backend, console)
     print_tables(results)
-    meta = {**common.machine(), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-    path = common.write_result("checkin", {k: {**v, "machine": meta} for k, v in results.items()})
-    console.print(f"wrote {path.relative_to(common.ROOT)}")
-    if args.keep:
-        console.print(f"logs and databases kept in {workroot}")
-    else:
-        shutil.rmtree(workroot, ignore_errors=True)
+    common.save_results("checkin", results, workroot, getattr(args, "keep", False), console)
     ok = all(
         r["duplicates_admitted"] == 0 and r["errors"] == 0 and r["every_run_consistent"]
         for r in results.values()

@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import functools
 import json
-import shutil
 import signal
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 
 from bench import common, loadgen
@@ -249,29 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     loadgen.install_uvloop()
 
-    results: dict[str, dict[str, Any]] = {}
-    workroot = Path(tempfile.mkdtemp(prefix="luyan-bench-"))
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
-    ) as progress:
-        for backend in args.backends.split(","):
-            workdir = workroot / backend
-            workdir.mkdir()
-            opener = (
-                common.sqlite_database(workdir)
-                if backend == "sqlite"
-                else common.postgres_database(args.postgres_url)
-            )
-            with opener as database:
-                results[backend] = bench_backend(database, workdir, args, progress)
+    results, workroot = common.run_backends("registration", args, bench_backend, console)
     print_table(results)
-    meta = {**common.machine(), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-    path = common.write_result("registration", {k: {**v, "machine": meta} for k, v in results.items()})
-    console.print(f"wrote {path.relative_to(common.ROOT)}")
-    if args.keep:
-        console.print(f"logs and databases kept in {workroot}")
-    else:
-        shutil.rmtree(workroot, ignore_errors=True)
+    common.save_results("registration", results, workroot, getattr(args, "keep", False), console)
     ok = all(
         r["oversold"] == 0 and r["errors"] == 0 and r["lost"] == 0 and r["every_round_exact"]
         for r in results.values()

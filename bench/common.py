@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import platform
@@ -13,9 +14,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -291,10 +293,51 @@ def machine() -> dict[str, Any]:
 
 
 def write_result(name: str, data: dict[str, Any]) -> Path:
+    """Write ``bench/results/<name>.json``; backends not run this time keep their last figures."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    previous: dict[str, Any] = {}
+    if path.exists():
+        with contextlib.suppress(ValueError):
+            previous = json.loads(path.read_text())
+    path.write_text(json.dumps({**previous, **data}, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+BenchBackend = Callable[[Any, Path, Any, Any], dict[str, Any]]
+
+
+def run_backends(
+    name: str, args: Any, bench_backend: BenchBackend, console: Any
+) -> dict[str, dict[str, Any]]:
+    """Run ``bench_backend(database, workdir, args, progress)`` on each of ``args.backends`` (a fresh
+    database each), write ``bench/results/<name>.json`` and return the figures."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    results: dict[str, dict[str, Any]] = {}
+    workroot = Path(tempfile.mkdtemp(prefix=f"luyan-bench-{name}-"))
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
+    ) as progress:
+        for backend in args.backends.split(","):
+            workdir = workroot / backend
+            workdir.mkdir()
+            opener = sqlite_database(workdir) if backend == "sqlite" else postgres_database(args.postgres_url)
+            with opener as database:
+                results[backend] = bench_backend(database, workdir, args, progress)
+    return results, workroot
+
+
+def save_results(
+    name: str, results: dict[str, dict[str, Any]], workroot: Path, keep: bool, console: Any
+) -> None:
+    meta = {**machine(), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    path = write_result(name, {k: {**v, "machine": meta} for k, v in results.items()})
+    console.print(f"wrote {path.relative_to(ROOT)}")
+    if keep:
+        console.print(f"logs and databases kept in {workroot}")
+    else:
+        shutil.rmtree(workroot, ignore_errors=True)
 
 
 def median(values: list[float]) -> float:

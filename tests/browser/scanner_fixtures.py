@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 
 from tests.browser.conftest import CHROMIUM_ARGS
 from tests.factories import Factory, TestUser
@@ -107,6 +107,32 @@ async def door(factory: Factory, live_server: LiveServer) -> Door:
 LaunchPhone = Callable[[Path], Awaitable[Page]]
 
 
+async def open_phone(
+    playwright: Playwright, chromium_path: str, clip: Path, base_url: str
+) -> tuple[Browser, BrowserContext]:
+    """Chromium whose camera plays ``clip`` (a .y4m file), with a phone-sized context on ``base_url``."""
+    assert clip.is_absolute(), "Chromium needs the clip's absolute path"
+    browser = await playwright.chromium.launch(
+        executable_path=chromium_path,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={clip}",
+        ],
+    )
+    context = await browser.new_context(
+        base_url=base_url,
+        locale="en-US",
+        extra_http_headers={"Accept-Language": "en-US,en;q=0.9"},
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        permissions=["camera"],
+    )
+    return browser, context
+
+
 @pytest.fixture
 async def phone(
     chromium_path: str, live_server: LiveServer, tmp_path: Path, request: pytest.FixtureRequest
@@ -117,26 +143,8 @@ async def phone(
         browsers = []
 
         async def launch(clip: Path) -> Page:
-            assert clip.is_absolute(), "Chromium needs the clip's absolute path"
-            browser = await playwright.chromium.launch(
-                executable_path=chromium_path,
-                args=[
-                    *CHROMIUM_ARGS,
-                    "--use-fake-device-for-media-stream",
-                    "--use-fake-ui-for-media-stream",
-                    f"--use-file-for-fake-video-capture={clip}",
-                ],
-            )
+            browser, context = await open_phone(playwright, chromium_path, clip, live_server.base_url)
             browsers.append(browser)
-            context = await browser.new_context(
-                base_url=live_server.base_url,
-                locale="en-US",
-                extra_http_headers={"Accept-Language": "en-US,en;q=0.9"},
-                viewport={"width": 390, "height": 844},
-                is_mobile=True,
-                has_touch=True,
-                permissions=["camera"],
-            )
             context.set_default_timeout(20_000)
             page = await context.new_page()
             page.on("console", lambda message: print(f"[browser {message.type}] {message.text}"))

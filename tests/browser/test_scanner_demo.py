@@ -16,8 +16,8 @@ import pytest
 from playwright.async_api import Page, async_playwright, expect
 
 from tests import demo_db
-from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.fake_camera import write_y4m
+from tests.browser.scanner_fixtures import open_phone
 from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -89,23 +89,7 @@ async def staff_phone(
     clip = tmp_path / "ticket.y4m"
     write_y4m(clip, demo_door["tickets"][0][2])
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                *CHROMIUM_ARGS,
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-                f"--use-file-for-fake-video-capture={clip}",
-            ],
-        )
-        context = await browser.new_context(
-            base_url=demo_door["server"].base_url,
-            locale="en-US",
-            viewport={"width": 390, "height": 844},
-            is_mobile=True,
-            has_touch=True,
-            permissions=["camera"],
-        )
+        browser, context = await open_phone(playwright, chromium_path, clip, demo_door["server"].base_url)
         context.set_default_timeout(20_000)
         page = await context.new_page()
         page.on("pageerror", lambda error: print(f"[browser error] {error}"))
