@@ -16,7 +16,6 @@ The pure functions (``encode_payload``, ``decode_payload``, ``sign``, ``verify_t
 from __future__ import annotations
 
 import datetime as dt
-import struct
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +29,7 @@ from app.db import is_sqlite
 from app.db.group_commit import GroupCommit, PerLoop, settle
 from app.errors import Conflict, NotFound
 from app.i18n import N_
+from checkin.base45 import b45decode, b45encode
 from checkin.keys import signing_key
 from checkin.tables import TicketToken
 from events.tables import Registration
@@ -37,10 +37,6 @@ from events.tables import Registration
 VERSION = 1
 SIGNATURE_BYTES = 64
 MAX_DAYS = 32
-_B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-_B45_INDEX = {c: i for i, c in enumerate(_B45)}
-_B45_BYTES = _B45.encode()
-_B45_DIGITS = bytes.maketrans(_B45_BYTES, bytes(range(45)))
 
 
 class InvalidTicket(Exception):
@@ -65,52 +61,6 @@ class TicketClaims(msgspec.Struct, frozen=True):
     def valid_on(self, first_day: dt.date, day: dt.date) -> bool:
         offset = (day - first_day).days
         return 0 <= offset < MAX_DAYS and bool(self.valid_days >> offset & 1)
-
-
-# --- base45 (RFC 9285) -------------------------------------------------------------------
-
-
-def b45encode(data: bytes) -> str:
-    out: list[str] = []
-    for i in range(0, len(data) - 1, 2):
-        n = data[i] * 256 + data[i + 1]
-        n, c = divmod(n, 45)
-        e, d = divmod(n, 45)
-        out += (_B45[c], _B45[d], _B45[e])
-    if len(data) % 2:
-        d, c = divmod(data[-1], 45)
-        out += (_B45[c], _B45[d])
-    return "".join(out)
-
-
-def b45decode(text: str) -> bytes:
-    """Raises ``ValueError`` on anything that is not canonical base45.
-
-    Every scan decodes a token, so this avoids a Python loop per character: the alphabet is
-    checked and mapped to digit values by ``bytes.translate`` (in C), then each group of three
-    digits becomes one big-endian 16-bit value packed by ``struct``."""
-    try:
-        raw = text.encode("ascii")
-    except UnicodeEncodeError:
-        raise ValueError("not base45") from None
-    if raw.translate(None, _B45_BYTES):
-        raise ValueError("not base45")
-    digits = raw.translate(_B45_DIGITS)
-    whole, rest = divmod(len(digits), 3)
-    if rest == 1:
-        raise ValueError("bad base45 length")
-    values = [
-        a + b * 45 + c * 2025 for a, b, c in zip(digits[0::3], digits[1::3], digits[2::3], strict=False)
-    ]
-    if values and max(values) > 0xFFFF:
-        raise ValueError("base45 overflow")
-    out = struct.pack(f">{whole}H", *values)
-    if rest == 2:
-        n = digits[-2] + digits[-1] * 45
-        if n > 0xFF:
-            raise ValueError("base45 overflow")
-        out += bytes((n,))
-    return out
 
 
 # --- payload -----------------------------------------------------------------------------

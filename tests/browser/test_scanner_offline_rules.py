@@ -18,8 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from playwright.async_api import Page
 
+from checkin.base45 import b45decode, b45encode
 from checkin.scan_rules import ListInfo, TicketState, decide
-from checkin.tokens import TicketClaims, b45decode, b45encode, decode_payload, sign
+from checkin.tokens import TicketClaims, decode_payload, sign
 
 pytestmark = pytest.mark.browser
 

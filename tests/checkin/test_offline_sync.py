@@ -8,8 +8,8 @@ import datetime as dt
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from checkin.base45 import b45decode
 from checkin.tables import Checkin, CheckinPresence
-from checkin.tokens import b45decode
 from tests.checkin.scan_support import door, nonce, pair_device, scan, ticket
 from tests.factories import Factory
 

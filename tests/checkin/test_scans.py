@@ -7,8 +7,8 @@ import datetime as dt
 
 import httpx
 
+from checkin.base45 import b45decode, b45encode
 from checkin.tables import Checkin, CheckinPresence
-from checkin.tokens import b45decode, b45encode
 from tests.checkin.scan_support import Door, door, event_now, make_list, nonce, pair_device, scan, ticket
 from tests.factories import Factory
 

@@ -7,12 +7,11 @@ import datetime as dt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from checkin.base45 import b45decode, b45encode
 from checkin.keys import new_key_pair
 from checkin.tokens import (
     InvalidTicket,
     TicketClaims,
-    b45decode,
-    b45encode,
     days_mask,
     event_days,
     sign,
