@@ -49,6 +49,8 @@ API_TAGS = [
     Tag(name="registrations", description="Registering, the waiting list, approval and exports."),
     Tag(name="mail", description="The outbox of mail sent on an organisation's behalf."),
     Tag(name="checkin", description="QR tickets, check-in lists and scans."),
+    Tag(name="pitches", description="Projects, pitch decks, pitch calls, submissions and the stage."),
+    Tag(name="judging", description="Contest rounds, judges, rubrics, scores, rankings and results."),
 ]
 
 
@@ -88,6 +90,7 @@ def _route_handlers() -> list:
     from app.pages import ROUTES as site_pages
     from checkin.routes import ROUTES as checkin_routes
     from events.routes import ROUTES as event_routes
+    from roadshows.routes import ROUTES as roadshow_routes
 
     static = create_static_files_router(
         path="/static",
@@ -103,6 +106,7 @@ def _route_handlers() -> list:
         *site_pages,
         *event_routes,
         *checkin_routes,
+        *roadshow_routes,
         static,
     ]
 
@@ -110,8 +114,9 @@ def _route_handlers() -> list:
 def _listeners() -> list:
     from checkin.listeners import LISTENERS as checkin_listeners
     from events.listeners import LISTENERS as event_listeners
+    from roadshows.routes import LISTENERS as roadshow_listeners
 
-    return [*event_listeners, *checkin_listeners]
+    return [*event_listeners, *checkin_listeners, *roadshow_listeners]
 
 
 def _register_bearer_kinds() -> None:

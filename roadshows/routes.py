@@ -1,0 +1,12 @@
+"""Every route and listener of the roadshows domain, for ``app.asgi``.
+
+Each area keeps its own list: projects and decks, pitch calls and submissions, judging,
+results, and the stage (slots, run of show, live leaderboard).
+"""
+
+from roadshows import calls_routes, judging_routes, projects_routes, results_routes, show_routes
+
+_AREAS = (projects_routes, calls_routes, judging_routes, results_routes, show_routes)
+
+ROUTES = [route for area in _AREAS for route in area.ROUTES]
+LISTENERS = [listener for area in _AREAS for listener in area.LISTENERS]
