@@ -22,6 +22,14 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("investor", "investor@luyan.demo", "周宁 Zhou Ning", "member of West Lake Angel Fund 西湖天使基金"),
     ("attendee", "attendee@luyan.demo", "王小明 Wang Xiaoming", "registered for the conference"),
     ("checkin_staff", "staff@luyan.demo", "赵磊 Zhao Lei", "check-in staff of the Jinhua conference"),
+    ("judge1", "judge1@luyan.demo", "吴红教授 Prof. Wu Hong", "contest judge (lenient): /judge"),
+    ("judge2", "judge2@luyan.demo", "郑国强 Zheng Guoqiang", "contest judge (harsh): /judge"),
+    (
+        "judge3",
+        "judge3@luyan.demo",
+        "Dr. Sarah Miller",
+        "contest judge, still to score the preliminary: /judge",
+    ),
 ]
 
 

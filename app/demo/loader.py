@@ -23,12 +23,14 @@ from app.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, MARKER_EMAIL, DemoAc
 from app.demo.catalogue import EventSpec, TicketSpec, all_events
 from app.demo.mail import demo_mail
 from app.demo.people import Person, make_people, organisation_for
+from app.demo.pitches import load_pipeline
 from checkin.tables import CheckinList
 from events.tables import AgendaSession, Event, EventStaff, InvitationCode, Question, Registration, TicketType
 
 SEED = 20260
 PEOPLE = 720  # enough distinct guests for the biggest event (the conference)
 BATCH = 200
+FOUNDERS = 12  # guests who also lead contest and roadshow projects
 TZ = ZoneInfo("Asia/Shanghai")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TEXT_ANSWERS = {
@@ -91,6 +93,7 @@ async def load_demo(seed: int = SEED) -> bool:
                 event=event_ids[events[0].slug], user=accounts.user_ids["checkin_staff"], role="checkin"
             ).save()
             await demo_mail(accounts, event_ids)
+            await load_pipeline(accounts, event_ids, person_ids[:FOUNDERS], rng, progress)
     return True
 
 
