@@ -35,6 +35,7 @@ class Memberships:
     organisations: dict[int, str]  # organisation id -> role
     institutions: dict[int, str]  # institution id -> role
     staff_events: frozenset[int]  # events this person may check people in at
+    judge_rounds: frozenset[int] = frozenset()  # contest rounds whose panel this person sits on
 
 
 @dataclass(slots=True)
@@ -56,13 +57,15 @@ class CurrentUser:
                 'WHERE "user" = $1 '
                 "UNION ALL SELECT 'inst', institution, role FROM luyan_institution_member "
                 'WHERE "user" = $1 '
-                "UNION ALL SELECT 'staff', event, role FROM luyan_event_staff WHERE \"user\" = $1",
+                "UNION ALL SELECT 'staff', event, role FROM luyan_event_staff WHERE \"user\" = $1 "
+                "UNION ALL SELECT 'judge', round, 'judge' FROM luyan_judge_assignment WHERE judge = $1",
                 self.id,
             )
             self._memberships = Memberships(
                 organisations={r["ref"]: r["role"] for r in rows if r["kind"] == "org"},
                 institutions={r["ref"]: r["role"] for r in rows if r["kind"] == "inst"},
                 staff_events=frozenset(r["ref"] for r in rows if r["kind"] == "staff"),
+                judge_rounds=frozenset(r["ref"] for r in rows if r["kind"] == "judge"),
             )
         return self._memberships
 
@@ -86,6 +89,8 @@ class CurrentUser:
             roles.append("investor")
         if m.staff_events:
             roles.append("checkin_staff")
+        if m.judge_rounds:
+            roles.append("judge")
         return roles
 
 
