@@ -51,6 +51,7 @@ API_TAGS = [
     Tag(name="checkin", description="QR tickets, check-in lists and scans."),
     Tag(name="pitches", description="Projects, pitch decks, pitch calls, submissions and the stage."),
     Tag(name="judging", description="Contest rounds, judges, rubrics, scores, rankings and results."),
+    Tag(name="livestream", description="Livestreams of roadshows and sessions, and their live audience counts."),
 ]
 
 
@@ -90,6 +91,7 @@ def _route_handlers() -> list:
     from app.pages import ROUTES as site_pages
     from checkin.routes import ROUTES as checkin_routes
     from events.routes import ROUTES as event_routes
+    from livestream.routes import ROUTES as livestream_routes
     from roadshows.routes import ROUTES as roadshow_routes
 
     static = create_static_files_router(
@@ -107,6 +109,7 @@ def _route_handlers() -> list:
         *event_routes,
         *checkin_routes,
         *roadshow_routes,
+        *livestream_routes,
         static,
     ]
 
@@ -114,9 +117,10 @@ def _route_handlers() -> list:
 def _listeners() -> list:
     from checkin.listeners import LISTENERS as checkin_listeners
     from events.listeners import LISTENERS as event_listeners
+    from livestream.routes import LISTENERS as livestream_listeners
     from roadshows.routes import LISTENERS as roadshow_listeners
 
-    return [*event_listeners, *checkin_listeners, *roadshow_listeners]
+    return [*event_listeners, *checkin_listeners, *roadshow_listeners, *livestream_listeners]
 
 
 def _register_bearer_kinds() -> None:
