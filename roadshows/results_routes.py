@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from roadshows import results_controllers, results_pages
+
+ROUTES: list[Any] = [*results_controllers.ROUTES, *results_pages.ROUTES]
 LISTENERS: list[Any] = []
