@@ -51,7 +51,10 @@ API_TAGS = [
     Tag(name="checkin", description="QR tickets, check-in lists and scans."),
     Tag(name="pitches", description="Projects, pitch decks, pitch calls, submissions and the stage."),
     Tag(name="judging", description="Contest rounds, judges, rubrics, scores, rankings and results."),
-    Tag(name="livestream", description="Livestreams of roadshows and sessions, and their live audience counts."),
+    Tag(
+        name="livestream",
+        description="Livestreams of roadshows and sessions, and their live audience counts.",
+    ),
 ]
 
 

@@ -70,6 +70,7 @@ class Settings:
     workers: int = 1
     login_rate_per_minute: int = 10
     scan_rate_per_second: int = 10  # per scanner device or person, averaged over 10 s
+    deck_max_bytes: int = 20 * 1024 * 1024  # largest pitch deck (PDF) accepted
     waitlist_offer_hours: int = 48
     sqlite_readers: int = 4
     pg_pool_size: int = 10
@@ -219,6 +220,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         workers=_int(env, "WORKERS", 1, 1, 64),
         login_rate_per_minute=_int(env, "LOGIN_RATE_PER_MINUTE", 10, 1, 10_000),
         scan_rate_per_second=_int(env, "SCAN_RATE_PER_SECOND", 10, 1, 10_000),
+        deck_max_bytes=_int(env, "DECK_MAX_BYTES", 20 * 1024 * 1024, 1024, 1024**3),
         waitlist_offer_hours=_int(env, "WAITLIST_OFFER_HOURS", 48, 1, 24 * 30),
         sqlite_readers=_int(env, "SQLITE_READERS", 4, 1, 64),
         pg_pool_size=_int(env, "PG_POOL_SIZE", 10, 1, 500),
