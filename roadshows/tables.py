@@ -24,7 +24,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from app.accounts.tables import User
+from app.accounts.tables import Institution, User
 from events.tables import AgendaSession, Event
 
 
@@ -43,6 +43,12 @@ class Project(Table, tablename="luyan_project"):
     team = JSON(default=[])  # [{"name": ..., "role": ...}] as shown to judges and investors
     website = Varchar(length=300, default="")
     video_url = Varchar(length=500, default="")
+    # Full details: shown in the databank only to institutions with access (roadshows.databank).
+    financials_en = Text(default="")  # revenue, burn, past rounds, as the team states them
+    financials_zh = Text(default="")
+    contact_name = Varchar(length=120, default="")
+    contact_email = Varchar(length=254, default="")
+    contact_phone = Varchar(length=40, default="")
     # The pitch deck, stored outside the web root under the data directory (roadshows.decks).
     deck_file = Varchar(length=100, default="")  # stored file name ("" = no deck)
     deck_name = Varchar(length=200, default="")  # the name it was uploaded with
@@ -206,3 +212,107 @@ class DatabankListing(Table, tablename="luyan_databank_listing"):
     published_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
     published_at = Timestamptz(default=TimestamptzNow())
     withdrawn_at = Timestamptz(null=True, default=None)
+
+
+# -- the databank's investors ------------------------------------------------------------------
+
+
+class InstitutionSeat(Table, tablename="luyan_institution_seat"):
+    """A member of an institution holding one of its databank seats (one per institution and user)."""
+
+    institution = ForeignKey(references=Institution, null=False, index=True)
+    user = ForeignKey(references=User, null=False, index=True)
+    assigned_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ProjectFollow(Table, tablename="luyan_project_follow"):
+    """An investor's watchlist entry (one per user and project)."""
+
+    user = ForeignKey(references=User, null=False, index=True)
+    project = ForeignKey(references=Project, null=False, index=True, on_delete=OnDelete.cascade)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class InvestorNote(Table, tablename="luyan_investor_note"):
+    """An investor's private note on a project (one per user and project; only its author reads it)."""
+
+    user = ForeignKey(references=User, null=False, index=True)
+    project = ForeignKey(references=Project, null=False, index=True, on_delete=OnDelete.cascade)
+    body = Text(default="")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class IntroductionRequest(Table, tablename="luyan_introduction_request"):
+    """An institution asks a team for an introduction; contacts are exchanged only on accept."""
+
+    institution = ForeignKey(references=Institution, null=False, index=True)
+    project = ForeignKey(references=Project, null=False, index=True, on_delete=OnDelete.cascade)
+    requested_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    message = Text(default="")
+    status = Varchar(length=10, default="pending")  # pending | accepted | declined | withdrawn
+    decided_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    decided_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ProjectView(Table, tablename="luyan_project_view"):
+    """Who looked at a project's databank page: one row per project, institution, user and day."""
+
+    project = ForeignKey(references=Project, null=False, index=True, on_delete=OnDelete.cascade)
+    institution = ForeignKey(references=Institution, null=True, default=None, index=True)
+    user = ForeignKey(references=User, null=False)
+    day = Varchar(length=10)  # YYYY-MM-DD (UTC): the unit of de-duplication
+    views = Integer(default=1)
+    first_at = Timestamptz(default=TimestamptzNow())
+    last_at = Timestamptz(default=TimestamptzNow())
+
+
+class SavedSearch(Table, tablename="luyan_saved_search"):
+    """A databank search an investor saved; new matches are mailed as a digest."""
+
+    user = ForeignKey(references=User, null=False, index=True)
+    name = Varchar(length=120)
+    query = JSON(default={})  # the search's parameters (text, facets, sort)
+    frequency = Varchar(length=10, default="weekly")  # daily | weekly | never
+    last_sent_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+# -- subscriptions (Stripe or complimentary) -----------------------------------------------------
+
+
+class InstitutionSubscription(Table, tablename="luyan_institution_subscription"):
+    """An institution's access to the databank's full details: a Stripe subscription or a grant.
+
+    Access follows ``status`` and ``current_period_end`` (roadshows.subscriptions); Stripe rows are
+    changed only forward (webhooks re-read the object from Stripe and never resurrect a
+    cancelled subscription).
+    """
+
+    institution = ForeignKey(references=Institution, null=False, index=True)
+    source = Varchar(length=14, default="stripe")  # stripe | complimentary
+    plan = Varchar(length=14, default="monthly")  # monthly | annual | complimentary
+    # incomplete | trialing | active | past_due | unpaid | canceled | incomplete_expired
+    status = Varchar(length=20, default="incomplete")
+    seats = Integer(default=1)
+    stripe_customer_id = Varchar(length=80, null=True, default=None, index=True)
+    stripe_subscription_id = Varchar(length=80, null=True, default=None, unique=True)
+    stripe_checkout_session_id = Varchar(length=120, null=True, default=None, unique=True)
+    current_period_end = Timestamptz(null=True, default=None)
+    cancel_at_period_end = Boolean(default=False)
+    stripe_updated = BigInt(default=0)  # the newest Stripe event time applied (forward only)
+    granted_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    note = Varchar(length=200, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class StripeWebhookEvent(Table, tablename="luyan_stripe_webhook_event"):
+    """Every Stripe event received once (duplicates are ignored by ``stripe_event_id``)."""
+
+    stripe_event_id = Varchar(length=80, unique=True)
+    type = Varchar(length=60)
+    received_at = Timestamptz(default=TimestamptzNow())
+    processed_at = Timestamptz(null=True, default=None)
+    outcome = Varchar(length=200, default="")
