@@ -132,6 +132,13 @@ def _register_bearer_kinds() -> None:
     register_bearer_kind(DEVICE_TOKEN_PREFIX, device_for_token)
 
 
+def _register_page_extras() -> None:
+    from events.page_extras import register
+    from roadshows.event_section import pitch_section
+
+    register(pitch_section)
+
+
 def _background_tasks(settings: Settings) -> list:
     from app.mail.sender import run_sender
     from events.waitlist import run_sweeper
@@ -148,6 +155,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             print(f"luyan: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
     _register_bearer_kinds()
+    _register_page_extras()
     secret = settings.secret_key.encode()
     session_config = CookieBackendConfig(
         secret=__import__("hashlib").sha256(secret + b"session").digest(),

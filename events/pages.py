@@ -10,7 +10,7 @@ from litestar.response import Template
 
 from app.auth import public
 from app.templating import page
-from events import agenda, services, tickets
+from events import agenda, page_extras, services, tickets
 from events.page_helpers import TEMPLATE_HELPERS, agenda_days, parse_date
 from events.schemas import KINDS
 
@@ -86,6 +86,7 @@ async def event_detail(request: Request, event_id: FromPath[int]) -> Template:
         ticket_types=ticket_types,
         can_register=can_register,
         manages=manages,
+        extras=await page_extras.extras_for(event, viewer),
         **TEMPLATE_HELPERS,
     )
 

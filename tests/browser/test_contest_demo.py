@@ -1,6 +1,10 @@
-"""The demo contest on stage: three judges score from their phones while the organiser's live
-leaderboard moves, then the organiser closes the round, advances the best entries and
-publishes the results, which appear on the event's public results page.
+"""The demo contest from call to results, through the pages.
+
+1. A founder creates a project on a phone and submits it to the contest's open call; the
+   organiser reviews and shortlists it and enters it into the preliminary round.
+2. Three judges score from their phones while the organiser's live leaderboard moves; the
+   organiser closes the round, advances the best entries and publishes the results, which appear
+   on the event's public results page.
 
 The demo is loaded into a database of its own (as ``luyan demo`` does on a fresh machine), and a
 server is started on it. Every step goes through the pages, as people would.
@@ -99,6 +103,7 @@ async def screens(browser: Browser, demo_contest: dict) -> AsyncIterator[dict[st
     base = demo_contest["server"].base_url
     pages = {
         "organiser": await _signed_in(browser, base, "organiser@luyan.demo", {"width": 1280, "height": 800}),
+        "founder": await _signed_in(browser, base, "entrepreneur@luyan.demo", PHONE),
         **{f"judge{n}": await _signed_in(browser, base, f"judge{n}@luyan.demo", PHONE) for n in (1, 2, 3)},
     }
     try:
@@ -106,6 +111,50 @@ async def screens(browser: Browser, demo_contest: dict) -> AsyncIterator[dict[st
     finally:
         for page in pages.values():
             await page.context.close()
+
+
+async def test_a_founder_submits_and_the_organiser_shortlists_into_the_preliminary(
+    screens: dict[str, Page], demo_contest: dict
+) -> None:
+    founder, organiser = screens["founder"], screens["organiser"]
+    name = "Tidal energy kites"
+    await founder.goto("/me/projects/new")
+    await founder.locator('input[name="name_en"]').fill(name)
+    await founder.locator('input[name="name_zh"]').fill("潮汐能风筝")
+    await founder.locator('textarea[name="summary_en"]').fill(
+        "Underwater kites that turn tidal currents into power."
+    )
+    await founder.locator('select[name="sector"]').select_option("new_energy")
+    await founder.locator('select[name="stage"]').select_option("prototype")
+    await founder.get_by_test_id("create-project").click()
+    await expect(founder.get_by_test_id("create-project")).to_have_count(0)
+
+    # From the contest's public page to its call, and in.
+    await founder.goto(f"/events/{demo_contest['event_id']}")
+    await founder.get_by_test_id("event-call").locator("a").click()
+    form = founder.get_by_test_id("submit-form")
+    await form.locator('select[name="project_id"]').select_option(label=name)
+    await form.locator('input[name="category"][value="uk"]').check()
+    await form.locator('input[type="radio"][value="yes"]').check()
+    await founder.get_by_test_id("submit-project").click()
+    await expect(founder).to_have_url(re.compile(r"/me/submissions$"))
+    await expect(founder.locator("body")).to_contain_text(name)
+
+    # The organiser reviews and shortlists it, then enters it into the preliminary round.
+    await organiser.goto(f"/dashboard/events/{demo_contest['event_id']}/calls")
+    await organiser.locator('[data-testid^="submissions-link-"]').first.click()
+    for target in ("under_review", "shortlisted"):
+        row = organiser.locator('[data-testid^="submission-row-"]', has_text=name)
+        await row.locator("summary").click()  # the row's "Move" menu
+        await row.locator(f'[data-testid$="-{target}"]').click()
+    await expect(organiser.locator('[data-testid^="submission-row-"]', has_text=name)).to_contain_text(
+        re.compile("Shortlisted", re.I)
+    )
+    await organiser.goto(f"/dashboard/rounds/{demo_contest['rounds'][0]}")
+    entries = organiser.get_by_test_id("entries-form")
+    await entries.locator("label", has_text=name).locator("input").check()
+    await entries.locator('button[type="submit"]').click()
+    await expect(organiser.get_by_test_id("entries")).to_contain_text(name)
 
 
 async def test_three_judges_score_from_phones_and_the_results_are_published(
@@ -117,6 +166,7 @@ async def test_three_judges_score_from_phones_and_the_results_are_published(
     row = organiser.locator(f'[data-testid="leaderboard-row"][data-submission-id="{demo_contest["entry"]}"]')
     judges, score = row.get_by_test_id("leaderboard-judges"), row.get_by_test_id("leaderboard-score")
     await expect(judges).to_have_text("2")  # the demo's lenient and harsh judges have scored
+    entries = await organiser.get_by_test_id("leaderboard-row").count()
     before = await score.inner_text()
 
     # The third judge scores the entry from a phone: the leaderboard counts a third judge, live.
@@ -147,5 +197,5 @@ async def test_three_judges_score_from_phones_and_the_results_are_published(
     public = await browser.new_page(base_url=demo_contest["server"].base_url)
     await public.goto(f"/events/{demo_contest['event_id']}/results")
     await expect(public.get_by_test_id("results-round")).to_have_count(1)
-    assert await public.get_by_test_id("results-row").count() == 18  # every preliminary entry, ranked
+    await expect(public.get_by_test_id("results-row")).to_have_count(entries)  # every entry, ranked
     await public.close()
