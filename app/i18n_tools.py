@@ -53,3 +53,22 @@ def placeholder_mismatches(locale_dir: Path = CATALOGUE_DIR / "zh_Hans") -> dict
         for msgid, string in translations(locale_dir).items()
         if sorted(_PLACEHOLDER.findall(msgid)) != sorted(_PLACEHOLDER.findall(string))
     }
+
+
+def conflicting_translations(
+    locale_dir: Path = CATALOGUE_DIR / "zh_Hans",
+) -> dict[str, list[tuple[str, str]]]:
+    """Msgids translated differently in two catalogue files: msgid -> [(file, translation)].
+
+    The loader merges the files, so the last file would silently win; one msgid, one meaning.
+    """
+    from babel.messages.pofile import read_po
+
+    found: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted(locale_dir.glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="zh_Hans_CN"):
+                if message.id and message.string and not message.fuzzy:
+                    key = message.id[0] if isinstance(message.id, tuple) else message.id
+                    found.setdefault(key, []).append((path.name, str(message.string)))
+    return {key: seen for key, seen in found.items() if len({text for _name, text in seen}) > 1}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.i18n_tools import extract_messages, placeholder_mismatches, untranslated
+from app.i18n_tools import conflicting_translations, extract_messages, placeholder_mismatches, untranslated
 
 
 def test_every_msgid_has_a_chinese_translation() -> None:
@@ -25,3 +25,8 @@ def test_templates_and_code_are_both_extracted() -> None:
     assert "frontend/templates/base.html" in where
     assert "frontend/templates/mail/welcome.txt" in where
     assert "app/errors.py" in where
+
+
+def test_each_msgid_has_one_translation_across_catalogue_files() -> None:
+    conflicts = conflicting_translations()
+    assert not conflicts, f"msgids translated differently in two .po files: {conflicts}"
