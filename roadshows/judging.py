@@ -121,6 +121,9 @@ async def judge_entry(
     return row, entry
 
 
+STATUS_ORDER = {"scoring": 0, "draft": 1, "closed": 2, "published": 3}
+
+
 async def my_rounds(user: CurrentUser) -> list[MyRound]:
     rows = (
         await JudgeAssignment.select(
@@ -156,6 +159,8 @@ async def my_rounds(user: CurrentUser) -> list[MyRound]:
                 assignable=sum(1 for e in entries if e["project_id"] not in conflicts),
             )
         )
+    # Rounds open for scoring first, then the rest; newest assignment first within each.
+    result.sort(key=lambda r: STATUS_ORDER.get(r.status, len(STATUS_ORDER)))
     return result
 
 
