@@ -52,6 +52,14 @@ API_TAGS = [
     Tag(name="pitches", description="Projects, pitch decks, pitch calls, submissions and the stage."),
     Tag(name="judging", description="Contest rounds, judges, rubrics, scores, rankings and results."),
     Tag(
+        name="databank",
+        description="The project databank: search, project pages behind the paywall, watchlists, notes, introductions.",
+    ),
+    Tag(
+        name="subscriptions",
+        description="Investor plans, Stripe Checkout and the customer portal, complimentary seats, Stripe webhooks.",
+    ),
+    Tag(
         name="livestream",
         description="Livestreams of roadshows and sessions, and their live audience counts.",
     ),

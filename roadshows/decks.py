@@ -35,6 +35,7 @@ from app.errors import DomainError, InvalidInput, NotFound
 from app.i18n import N_
 from app.settings import get_settings
 from roadshows.access import has_conflict, team_project
+from roadshows.databank_views import sees_full_details
 from roadshows.project_schemas import DeckRead
 from roadshows.tables import JudgeAssignment, Project, ProjectMember, RoundEntry, Submission
 
@@ -304,7 +305,10 @@ async def may_read_deck(user: CurrentUser, project_id: int) -> bool:
     * its team (owner and co-editors);
     * organisers of the events whose calls the project was submitted to;
     * judges on the panel of a round that has an entry of this project, unless they declared a
-      conflict of interest with it.
+      conflict of interest with it;
+    * investors who see the full details of the project's databank listing while it is listed
+      (``roadshows.databank_views``: full access for its visibility, or an accepted
+      introduction).
     """
     if await ProjectMember.exists().where(
         (ProjectMember.project == project_id) & (ProjectMember.user == user.id)
@@ -319,11 +323,15 @@ async def may_read_deck(user: CurrentUser, project_id: int) -> bool:
     ):
         return True
     rounds = await RoundEntry.select(RoundEntry.round).where(RoundEntry.submission.project == project_id)
-    if rounds and await JudgeAssignment.exists().where(
-        (JudgeAssignment.judge == user.id) & JudgeAssignment.round.is_in([r["round"] for r in rounds])
+    if (
+        rounds
+        and await JudgeAssignment.exists().where(
+            (JudgeAssignment.judge == user.id) & JudgeAssignment.round.is_in([r["round"] for r in rounds])
+        )
+        and not await has_conflict(user.id, project_id)
     ):
-        return not await has_conflict(user.id, project_id)
-    return False
+        return True
+    return await sees_full_details(user, project_id)
 
 
 async def open_deck(user: CurrentUser, project_id: int) -> tuple[Any, dict[str, Any]]:

@@ -34,6 +34,11 @@ VideoUrl = Annotated[str, msgspec.Meta(max_length=500)]
 PersonName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 PersonRole = Annotated[str, msgspec.Meta(max_length=120)]
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Financials = Annotated[str, msgspec.Meta(max_length=5_000)]
+ContactName = Annotated[str, msgspec.Meta(max_length=120)]
+# Empty (no contact given) or an address; a form's empty field must not be a 422.
+ContactEmail = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+ContactPhone = Annotated[str, msgspec.Meta(max_length=40, pattern=r"^[0-9+()\-. ]*$")]
 
 
 class TeamPerson(msgspec.Struct, forbid_unknown_fields=True):
@@ -61,6 +66,12 @@ class ProjectCreate(msgspec.Struct, forbid_unknown_fields=True):
     team: Team = []
     website: Website = ""
     video_url: VideoUrl = ""
+    # Full details: in the databank only for institutions with access (docs/databank.md).
+    financials_en: Financials = ""
+    financials_zh: Financials = ""
+    contact_name: ContactName = ""
+    contact_email: ContactEmail = ""
+    contact_phone: ContactPhone = ""
 
 
 class ProjectUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -77,6 +88,11 @@ class ProjectUpdate(msgspec.Struct, forbid_unknown_fields=True):
     team: Team | UnsetType = UNSET
     website: Website | UnsetType = UNSET
     video_url: VideoUrl | UnsetType = UNSET
+    financials_en: Financials | UnsetType = UNSET
+    financials_zh: Financials | UnsetType = UNSET
+    contact_name: ContactName | UnsetType = UNSET
+    contact_email: ContactEmail | UnsetType = UNSET
+    contact_phone: ContactPhone | UnsetType = UNSET
 
 
 class DeckRead(msgspec.Struct):
@@ -103,6 +119,11 @@ class ProjectRead(msgspec.Struct):
     team: list[TeamPerson]
     website: str
     video_url: str
+    financials_en: str
+    financials_zh: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
     deck: DeckRead | None
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -74,6 +74,20 @@ def _http_url(value: str) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.hostname) and " " not in value
 
 
+TEXT_FIELDS = (
+    "name_en",
+    "name_zh",
+    "summary_en",
+    "summary_zh",
+    "region",
+    "financials_en",
+    "financials_zh",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
 def check_fields(values: dict[str, Any]) -> dict[str, Any]:
     """Rules beyond types and lengths, on the project's fields after a change (all of them).
 
@@ -81,7 +95,7 @@ def check_fields(values: dict[str, Any]) -> dict[str, Any]:
     naming each field that needs attention.
     """
     cleaned = dict(values)
-    for key in ("name_en", "name_zh", "summary_en", "summary_zh", "region", "website", "video_url"):
+    for key in (*TEXT_FIELDS, "website", "video_url"):
         if isinstance(cleaned.get(key), str):
             cleaned[key] = cleaned[key].strip()
     errors: dict[str, str] = {}
@@ -141,6 +155,11 @@ def project_read(row: dict[str, Any], user_id: int) -> ProjectRead:
         team=_team(row["team"]),
         website=row["website"],
         video_url=row["video_url"],
+        financials_en=row["financials_en"],
+        financials_zh=row["financials_zh"],
+        contact_name=row["contact_name"],
+        contact_email=row["contact_email"],
+        contact_phone=row["contact_phone"],
         deck=deck_read(row),
         created_at=row["created_at"],
         updated_at=row["updated_at"],

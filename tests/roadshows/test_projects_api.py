@@ -214,3 +214,26 @@ async def test_delete_refused_once_submitted(client: httpx.AsyncClient, factory:
 
     assert not await ProjectMember.exists().where(ProjectMember.project == doomed)
     assert not await DatabankListing.exists().where(DatabankListing.project == doomed)
+
+
+async def test_full_details_for_investors_are_kept_and_validated(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    owner = await factory.user(entrepreneur=True)
+    created = await create_project(
+        client,
+        owner,
+        financials_zh="2025年收入120万元",
+        contact_name="Chen Jing",
+        contact_email="chen@lake.example",
+        contact_phone="+86 579 1234 5678",
+    )
+    assert created["financials_zh"] == "2025年收入120万元"
+    assert (created["contact_email"], created["contact_phone"]) == ("chen@lake.example", "+86 579 1234 5678")
+    url = f"/api/v1/projects/{created['id']}"
+    for field, value in (("contact_email", "not an address"), ("contact_phone", "call me")):
+        bad = await client.patch(url, json={field: value}, headers=owner.headers)
+        assert bad.status_code == 422
+        assert [e["field"] for e in bad.json()["errors"]] == [field]
+    cleared = await client.patch(url, json={"contact_email": ""}, headers=owner.headers)
+    assert cleared.status_code == 200 and cleared.json()["contact_email"] == ""
