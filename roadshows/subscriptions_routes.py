@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from roadshows import subscription_controllers, subscription_pages
+
+ROUTES: list[Any] = [*subscription_controllers.ROUTES, *subscription_pages.ROUTES]
 LISTENERS: list[Any] = []
