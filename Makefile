@@ -61,13 +61,14 @@ $(VENDOR_STAMP): frontend/package.json frontend/package-lock.json
 	@command -v npm >/dev/null || { echo "!!! npm is missing: install Node.js and npm (Debian: apt-get install -y npm)"; exit 1; }
 	cd frontend && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf $(VENDOR)
-	mkdir -p $(VENDOR)/htmx $(VENDOR)/pico $(VENDOR)/swagger-ui $(VENDOR)/chart.js $(VENDOR)/zxing-wasm
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/pico $(VENDOR)/swagger-ui $(VENDOR)/chart.js $(VENDOR)/zxing-wasm $(VENDOR)/hls.js
 	cp $(NODE_MODULES)/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp $(NODE_MODULES)/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
 	cp $(NODE_MODULES)/swagger-ui-dist/swagger-ui-bundle.js \
 	   $(NODE_MODULES)/swagger-ui-dist/swagger-ui.css \
 	   $(NODE_MODULES)/swagger-ui-dist/swagger-ui-standalone-preset.js $(VENDOR)/swagger-ui/
 	cp $(NODE_MODULES)/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.js/
+	cp $(NODE_MODULES)/hls.js/dist/hls.min.js $(VENDOR)/hls.js/
 	# QR decoding on the scanner page: the IIFE build (global ZXingWASM) and its WebAssembly.
 	cp $(NODE_MODULES)/zxing-wasm/dist/iife/reader/index.js $(VENDOR)/zxing-wasm/zxing-reader.js
 	cp $(NODE_MODULES)/zxing-wasm/dist/reader/zxing_reader.wasm $(VENDOR)/zxing-wasm/

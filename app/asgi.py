@@ -150,8 +150,9 @@ def _register_page_extras() -> None:
 def _background_tasks(settings: Settings) -> list:
     from app.mail.sender import run_sender
     from events.waitlist import run_sweeper
+    from livestream.routes import background_tasks as livestream_tasks
 
-    return [run_sender(settings), run_sweeper()]
+    return [run_sender(settings), run_sweeper(), *livestream_tasks()]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -21,6 +21,7 @@ from app.accounts.passwords import hash_password
 from app.accounts.tables import User
 from app.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, MARKER_EMAIL, DemoAccounts, create_accounts
 from app.demo.catalogue import EventSpec, TicketSpec, all_events
+from app.demo.livestreams import load_livestreams
 from app.demo.mail import demo_mail
 from app.demo.people import Person, make_people, organisation_for
 from app.demo.pitches import load_pipeline
@@ -94,6 +95,7 @@ async def load_demo(seed: int = SEED) -> bool:
             ).save()
             await demo_mail(accounts, event_ids)
             await load_pipeline(accounts, event_ids, person_ids[:FOUNDERS], rng, progress)
+            await load_livestreams(event_ids, rng)
     return True
 
 

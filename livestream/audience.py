@@ -1,0 +1,426 @@
+"""The live audience of streams in this process, counted once per viewer, and the tick that
+tells every viewer the figures (the protocol and the design: ``docs/livestream.md``).
+
+* **Counting.** Per stream: the open sockets here and how many tabs each viewer id has open.
+  Connect and disconnect only change these counters.
+* **The tick** (at most once a second, one task per process, not one per socket): reads the
+  totals (with Redis every process's counts, see ``audience_redis``; without, this process
+  alone); for each stream whose figures changed, encodes one message and sends that text to its
+  local sockets in a plain loop. Nothing is sent when nothing changed.
+* **Figures kept** (peak, viewers per minute, per-viewer watch time) are gathered in memory and
+  written every ``FLUSH_EVERY_S`` in a few batched statements (``streams.write_figures``).
+* **Liveness.** Sockets silent for ``SILENT_AFTER_S`` (browsers ping every 20 s) are closed.
+* **Onsite** (people checked in) is read when a stream's first viewer arrives here, after a
+  local ``checkin.created``, and every ``ONSITE_REFRESH_S`` (scans in other processes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from litestar import Litestar
+
+from livestream import streams
+from livestream.audience_redis import SharedCounts, shared_counts
+from livestream.stream_schemas import AudienceNow
+
+log = logging.getLogger("luyan.livestream.audience")
+
+TICK_S = 1.0
+FLUSH_EVERY_S = 5.0
+ONSITE_REFRESH_S = 10.0
+MAX_ONSITE_READINGS = 1000
+SILENT_AFTER_S = 60.0
+SWEEP_EVERY_S = 10.0
+DEFAULT_SOCKETS_PER_ADDRESS = 200  # venue Wi-Fi puts many phones behind one address
+PER_ADDRESS_VARIABLE = "LUYAN_LIVE_SOCKETS_PER_ADDRESS"
+
+
+class TooManyConnections(Exception):
+    """This address already holds the allowed number of live sockets in this process."""
+
+
+class Connection:
+    """One open viewer socket (kept small: tens of thousands per process)."""
+
+    __slots__ = ("address", "heard", "left", "room", "socket", "viewer")
+
+    def __init__(self, room: Room, socket: Any, viewer: str, address: str) -> None:
+        self.room, self.socket, self.viewer, self.address = room, socket, viewer, address
+        self.heard = time.monotonic()
+        self.left = False
+
+
+@dataclass(eq=False)
+class Room:
+    """The local sockets of one stream, and what its viewers were last told."""
+
+    stream_id: int
+    event_id: int
+    status: str
+    peak: int
+    connections: set[Connection] = field(default_factory=set)
+    tabs: Counter[str] = field(default_factory=Counter)  # viewer id -> open sockets here
+    since: dict[str, float] = field(default_factory=dict)  # viewer id -> first socket opened (epoch s)
+    online: int = 0  # the last total known
+    told: tuple[int, int, int, str] | None = None
+    text: str = ""
+    minute: int = 0  # current UTC minute (epoch minutes) and the most viewers seen in it
+    minute_max: int = 0
+    status_at: float = 0.0  # monotonic time of the last status change heard in this process
+
+
+@dataclass
+class _Onsite:
+    value: int = 0
+    read_at: float = -1e9  # monotonic
+    dirty: bool = True
+
+
+def encode_state(online: int, onsite: int, peak: int, status: str) -> str:
+    return msgspec.json.encode({"online": online, "onsite": onsite, "peak": peak, "status": status}).decode()
+
+
+class Audience:
+    """Every stream's viewers in this process (one per app)."""
+
+    def __init__(
+        self, shared: SharedCounts | None = None, per_address: int = DEFAULT_SOCKETS_PER_ADDRESS
+    ) -> None:
+        self.shared = shared
+        self.per_address = per_address
+        self.tick_s = TICK_S
+        self.flush_every_s = FLUSH_EVERY_S
+        self.silent_after_s = SILENT_AFTER_S
+        self.sweep_every_s = SWEEP_EVERY_S
+        self.rooms: dict[int, Room] = {}
+        self.addresses: Counter[str] = Counter()
+        self.onsite: dict[int, _Onsite] = {}
+        self.pending = streams.PendingFigures()
+        self._ticker: asyncio.Task[None] | None = None
+        self._onsite_reader: asyncio.Task[None] | None = None
+        self._flusher: asyncio.Task[None] | None = None
+        self._last_flush = time.monotonic()
+        self._last_sweep = time.monotonic()
+
+    # -- connect and disconnect -------------------------------------------------------------
+    def reserve(self, address: str) -> None:
+        """Count a socket against its address before accepting it."""
+        if self.addresses[address] >= self.per_address:
+            raise TooManyConnections(address)
+        self.addresses[address] += 1
+
+    def release(self, address: str) -> None:
+        self.addresses[address] -= 1
+        if self.addresses[address] <= 0:
+            del self.addresses[address]
+
+    async def join(
+        self, stream_id: int, event_id: int, status: str, peak: int, socket: Any, viewer: str, address: str
+    ) -> Connection:
+        """Add an accepted socket (its address reserved) and return it; the caller sends it
+        ``greeting(...)`` and calls ``leave`` when it closes."""
+        if event_id not in self.onsite:  # the only await: before anything is counted
+            await self._read_onsite([event_id])
+        room = self.rooms.get(stream_id)
+        if room is None:
+            room = self.rooms[stream_id] = Room(stream_id, event_id, status, peak)
+            room.minute = int(time.time()) // 60
+        connection = Connection(room, socket, viewer, address)
+        room.connections.add(connection)
+        room.tabs[viewer] += 1
+        if room.tabs[viewer] == 1:
+            now = time.time()
+            room.since[viewer] = now
+            self.pending.visit(stream_id, viewer, now)
+        room.online = max(room.online, len(room.tabs))
+        self._start_ticker()
+        return connection
+
+    def leave(self, connection: Connection) -> None:
+        if connection.left:
+            return
+        connection.left = True
+        self.release(connection.address)
+        room = connection.room
+        room.connections.discard(connection)
+        viewer = connection.viewer
+        room.tabs[viewer] -= 1
+        if room.tabs[viewer] <= 0:
+            del room.tabs[viewer]
+            now = time.time()
+            self.pending.watched(room.stream_id, viewer, now - room.since.pop(viewer, now), now)
+        if not room.connections:
+            self.pending.minute(room.stream_id, room.minute, room.minute_max)
+            del self.rooms[room.stream_id]
+
+    def greeting(self, stream_id: int) -> str:
+        """What the stream's viewers were last told (so every socket agrees with the next
+        change), or a first reading for a stream new to this process."""
+        room = self.rooms[stream_id]
+        if room.told is not None:
+            return room.text
+        online = max(room.online, len(room.tabs))
+        return encode_state(online, self._onsite_of(room.event_id), max(room.peak, online), room.status)
+
+    def heard(self, connection: Connection) -> None:
+        connection.heard = time.monotonic()
+
+    # -- news from elsewhere ----------------------------------------------------------------
+    def stream_changed(self, stream_id: int, status: str) -> None:
+        room = self.rooms.get(stream_id)
+        if room is not None:
+            room.status = "ended" if status == "deleted" else status
+            room.status_at = time.monotonic()
+
+    def checkin_changed(self, event_id: int) -> None:
+        reading = self.onsite.get(event_id)
+        if reading is not None:
+            reading.dirty = True
+
+    # -- reading the figures ----------------------------------------------------------------
+    def local_counts(self) -> dict[int, int]:
+        """Distinct viewers per stream in this process."""
+        return {stream_id: len(room.tabs) for stream_id, room in self.rooms.items()}
+
+    async def totals(self) -> dict[int, int]:
+        """Distinct viewers per stream across processes (this process alone without Redis)."""
+        if self.shared is None:
+            return self.local_counts()
+        try:
+            return await self.shared.read()
+        except Exception:
+            log.warning("shared audience counts unavailable; showing this process only", exc_info=True)
+            return self.local_counts()
+
+    async def now(self, stream_id: int, event_id: int, status: str, stored_peak: int) -> AudienceNow:
+        return (await self.now_many([(stream_id, event_id, status, stored_peak)]))[0]
+
+    async def now_many(self, streams_: list[tuple[int, int, str, int]]) -> list[AudienceNow]:
+        """Figures of ``(stream id, event id, status, stored peak)``s, for pages and the API:
+        one read of the totals for them all."""
+        totals = await self.totals() if streams_ else {}
+        monotonic = time.monotonic()
+        stale = {
+            e
+            for _s, e, _st, _p in streams_
+            if (r := self.onsite.get(e)) is None or r.dirty or monotonic - r.read_at >= ONSITE_REFRESH_S
+        }
+        if stale:
+            if len(self.onsite) > MAX_ONSITE_READINGS:  # pages read events nobody watches here
+                watched = {room.event_id for room in self.rooms.values()}
+                self.onsite = {e: r for e, r in self.onsite.items() if e in watched}
+            await self._read_onsite(sorted(stale))
+        result = []
+        for stream_id, event_id, status, stored_peak in streams_:
+            online = totals.get(stream_id, 0)
+            room = self.rooms.get(stream_id)
+            peak = max(stored_peak, online, room.peak if room else 0)
+            onsite = self._onsite_of(event_id)
+            result.append(AudienceNow(stream_id, event_id, status, online=online, peak=peak, onsite=onsite))
+        return result
+
+    def _onsite_of(self, event_id: int) -> int:
+        reading = self.onsite.get(event_id)
+        return reading.value if reading else 0
+
+    async def _read_onsite(self, event_ids: list[int]) -> None:
+        from checkin import stats  # the check-in domain's own figures
+
+        for event_id in event_ids:
+            reading = self.onsite.setdefault(event_id, _Onsite())
+            reading.dirty, reading.read_at = False, time.monotonic()
+            try:
+                reading.value = (await stats.counts(event_id)).checked_in
+            except Exception:
+                log.warning("check-in figures of event %s unavailable", event_id, exc_info=True)
+
+    # -- the tick ---------------------------------------------------------------------------
+    def _start_ticker(self) -> None:
+        if self._ticker is None or self._ticker.done():
+            self._ticker = asyncio.create_task(self._run(), name="livestream-audience-tick")
+
+    async def _run(self) -> None:
+        """Ticks while this process has viewers, then leaves the shared counts, writes what is
+        left and stops. Viewers who arrive during that goodbye keep it ticking: the check that
+        ends the task and the end itself happen with no await in between."""
+        while True:
+            while self.rooms:
+                started = time.monotonic()
+                try:
+                    await self.tick()
+                except Exception:
+                    log.exception("audience tick failed")
+                await asyncio.sleep(max(0.0, self.tick_s - (time.monotonic() - started)))
+            if self.shared is not None:
+                with contextlib.suppress(Exception):
+                    await self.shared.exchange({})
+            await self.flush()
+            if not self.rooms:
+                return
+
+    async def tick(self) -> None:
+        now, monotonic = time.time(), time.monotonic()
+        local = self.local_counts()
+        totals = local
+        if self.shared is not None:
+            try:
+                # No asyncio timeout here: cancelling a pipeline mid-reply would leave its
+                # connection out of step; the client's own socket timeout bounds the wait.
+                totals = await self.shared.exchange(local)
+            except Exception:
+                log.warning("publishing audience counts failed; counting this process only", exc_info=True)
+        self._refresh_onsite(monotonic)
+        minute = int(now) // 60
+        for stream_id, room in list(self.rooms.items()):
+            online = room.online = totals.get(stream_id, local.get(stream_id, 0))
+            if online > room.peak:
+                room.peak = online
+                self.pending.peak(stream_id, online, now)
+            if minute != room.minute:
+                self.pending.minute(stream_id, room.minute, room.minute_max)
+                room.minute, room.minute_max = minute, 0
+            room.minute_max = max(room.minute_max, online)
+            state = (online, self._onsite_of(room.event_id), room.peak, room.status)
+            if state != room.told:
+                room.told, room.text = state, encode_state(*state)
+                await self._broadcast(room)
+        if monotonic - self._last_sweep >= self.sweep_every_s:
+            self._last_sweep = monotonic
+            self._drop_silent(monotonic)
+        if monotonic - self._last_flush >= self.flush_every_s:
+            self._last_flush = monotonic
+            for room in self.rooms.values():  # the current minute so far, for live reports
+                self.pending.minute(room.stream_id, room.minute, room.minute_max)
+            if self._flusher is None or self._flusher.done():
+                self._flusher = asyncio.create_task(self.flush())
+
+    async def _broadcast(self, room: Room) -> None:
+        """One text to every local socket of the stream: a plain loop, no task per socket."""
+        text, dead = room.text, []
+        for connection in list(room.connections):
+            try:
+                await connection.socket.send_text(text)
+            except Exception:  # closed, reset, or gone mid-send
+                dead.append(connection)
+        for connection in dead:
+            self.leave(connection)
+
+    def _drop_silent(self, monotonic: float) -> None:
+        silent = [
+            c
+            for room in self.rooms.values()
+            for c in room.connections
+            if monotonic - c.heard > self.silent_after_s
+        ]
+        for connection in silent:
+            self.leave(connection)
+            task = asyncio.create_task(_close_quietly(connection.socket))
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
+        if silent:
+            log.info("closed %d silent viewer sockets", len(silent))
+
+    def _refresh_onsite(self, monotonic: float) -> None:
+        watched = {room.event_id for room in self.rooms.values()}
+        for event_id in list(self.onsite):
+            if event_id not in watched:
+                del self.onsite[event_id]
+        due = [
+            e
+            for e in watched
+            if (r := self.onsite.get(e)) is None or r.dirty or monotonic - r.read_at >= ONSITE_REFRESH_S
+        ]
+        if due and (self._onsite_reader is None or self._onsite_reader.done()):
+            self._onsite_reader = asyncio.create_task(self._refresh_rooms(due))
+
+    async def _refresh_rooms(self, event_ids: list[int]) -> None:
+        """Check-in figures, and each room's status and peak (changed in another process)."""
+        await self._read_onsite(event_ids)
+        for room in [r for r in self.rooms.values() if r.event_id in event_ids]:
+            started = time.monotonic()
+            with contextlib.suppress(Exception):
+                brief = await streams.stream_brief(room.stream_id)
+                if room.status_at > started:
+                    continue  # a change heard meanwhile is newer than this reading
+                if brief is None:
+                    room.status = "ended"
+                else:
+                    room.status, room.peak = brief["status"], max(room.peak, brief["peak_viewers"])
+
+    async def close(self) -> None:
+        """At shutdown, before the database closes: stop ticking, leave the shared counts and
+        write what is gathered."""
+        ticker, self._ticker = self._ticker, None
+        if ticker is not None:
+            ticker.cancel()
+            await asyncio.gather(ticker, return_exceptions=True)
+        if self.shared is not None:
+            with contextlib.suppress(Exception):
+                await self.shared.exchange({})
+            with contextlib.suppress(Exception):
+                await self.shared.close()
+        await self.flush()
+
+    async def flush(self) -> None:
+        pending, self.pending = self.pending, streams.PendingFigures()
+        if pending.empty():
+            return
+        try:
+            await streams.write_figures(pending)
+        except Exception:
+            log.exception("writing audience figures failed; keeping them for the next flush")
+            self.pending.merge(pending)
+
+
+_closing: set[asyncio.Task[None]] = set()
+
+
+async def _close_quietly(socket: Any) -> None:
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(socket.close(code=1001), timeout=5)
+
+
+STATE_KEY = "livestream_audience"
+
+
+def per_address_limit() -> int:
+    raw = os.environ.get(PER_ADDRESS_VARIABLE, "").strip()
+    try:
+        return max(1, int(raw)) if raw else DEFAULT_SOCKETS_PER_ADDRESS
+    except ValueError:
+        log.warning(
+            "%s=%r is not a whole number; using %d", PER_ADDRESS_VARIABLE, raw, DEFAULT_SOCKETS_PER_ADDRESS
+        )
+        return DEFAULT_SOCKETS_PER_ADDRESS
+
+
+async def run_audience() -> None:
+    """A background task of the app: nothing to do until shutdown, when it closes the app's
+    audience (see ``Audience.close``) while the database is still open."""
+    from app import signals
+
+    app = signals.current_app()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        audience = app.state.get(STATE_KEY) if app is not None else None
+        if audience is not None:
+            await audience.close()
+
+
+def audience_for(app: Litestar) -> Audience:
+    """The app's audience (made on first use: Redis-shared when the app has Redis)."""
+    audience = app.state.get(STATE_KEY)
+    if audience is None:
+        audience = Audience(shared_counts(), per_address_limit())
+        app.state[STATE_KEY] = audience
+    return audience
