@@ -49,6 +49,10 @@ API_TAGS = [
     Tag(name="registrations", description="Registering, the waiting list, approval and exports."),
     Tag(name="mail", description="The outbox of mail sent on an organisation's behalf."),
     Tag(name="checkin", description="QR tickets, check-in lists and scans."),
+    Tag(
+        name="retreats",
+        description="Retreat invitations, companions, care data, itineraries, rooms, transport and manifests.",
+    ),
     Tag(name="pitches", description="Projects, pitch decks, pitch calls, submissions and the stage."),
     Tag(name="judging", description="Contest rounds, judges, rubrics, scores, rankings and results."),
     Tag(

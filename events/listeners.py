@@ -12,6 +12,8 @@ from typing import Any
 
 from litestar.events import listener
 
+from events.retreats.routes import LISTENERS as RETREAT_LISTENERS
+
 log = logging.getLogger("luyan.registrations")
 
 REGISTRATION_SIGNALS = (
@@ -47,4 +49,4 @@ async def log_registration_change(
         )
 
 
-LISTENERS = [log_registration_change]
+LISTENERS = [log_registration_change, *RETREAT_LISTENERS]

@@ -1,0 +1,8 @@
+"""Routes and listeners of the retreats' invitations area, collected by ``events.retreats.routes``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROUTES: list[Any] = []
+LISTENERS: list[Any] = []
