@@ -65,6 +65,9 @@ class Question(Table, tablename="luyan_question"):
     required = Boolean(default=False)
     options = JSON(default=[])  # [{"value": "...", "en": "...", "zh": "..."}]
     position = Integer(default=0)
+    # Health, mobility or dietary: answers are care data (events.retreats.care), shown only with a
+    # care permission and left out of general exports.
+    care = Boolean(default=False)
 
 
 class InvitationCode(Table, tablename="luyan_invitation_code"):
