@@ -85,7 +85,8 @@ def test_demo_loads_once(loaded: dict[str, str]) -> None:
     again = _run(loaded, "-m", "app.cli", "demo")
     assert "demo data already loaded" in again.stdout
     facts = json.loads(_run(loaded, "-c", CHECK).stdout)
-    assert facts["events"] == 11  # conference, 8 roadshows, contest, retreat: no duplicates
+    # conference, 8 roadshows, contest, retreat, and last spring's closed roadshow final: no duplicates
+    assert facts["events"] == 12
 
 
 def test_demo_data_is_consistent(loaded: dict[str, str]) -> None:

@@ -21,6 +21,7 @@ from app.accounts.passwords import hash_password
 from app.accounts.tables import User
 from app.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, MARKER_EMAIL, DemoAccounts, create_accounts
 from app.demo.catalogue import EventSpec, TicketSpec, all_events
+from app.demo.databank import load_databank
 from app.demo.livestreams import load_livestreams
 from app.demo.mail import demo_mail
 from app.demo.people import Person, make_people, organisation_for
@@ -96,6 +97,8 @@ async def load_demo(seed: int = SEED) -> bool:
             await demo_mail(accounts, event_ids)
             await load_pipeline(accounts, event_ids, person_ids[:FOUNDERS], rng, progress)
             await load_livestreams(event_ids, rng)
+            colleague = person_ids[FOUNDERS]  # the demo investor's colleague (a member without a seat)
+            await load_databank(accounts, person_ids[:FOUNDERS], colleague, rng, progress)
     return True
 
 
