@@ -247,3 +247,24 @@ class TravelPlan(Table, tablename="luyan_travel_plan"):
     vehicle = Varchar(length=60, default="")  # the car or bus assigned
     note = Varchar(length=300, default="")
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class TicketPayment(Table, tablename="luyan_ticket_payment"):
+    """Paying for a priced ticket through Stripe Checkout (payment mode).
+
+    The registration holds its seat (status ``awaiting_payment``, counted in ``taken``) until
+    ``hold_expires_at``; a payment completing after the hold lapsed and the seat was gone is
+    flagged ``refund_due`` and never confirmed over capacity.
+    """
+
+    registration = ForeignKey(references=Registration, null=False, index=True)
+    stripe_checkout_session_id = Varchar(length=120, null=True, default=None, unique=True)
+    stripe_payment_intent_id = Varchar(length=120, null=True, default=None)
+    amount_cents = Integer()
+    currency = Varchar(length=3, default="CNY")
+    # open | paid | expired | refund_due | refunded
+    status = Varchar(length=12, default="open", index=True)
+    hold_expires_at = Timestamptz()
+    paid_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
