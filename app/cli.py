@@ -11,6 +11,7 @@ import os
 import sys
 import warnings
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
@@ -203,6 +204,24 @@ def i18n() -> None:
     click.echo(f"luyan: {len(messages) - len(missing)} of {len(messages)} msgids have a Chinese translation")
     if missing:
         sys.exit(1)
+
+
+@cli.command("retreat-invite")
+@click.argument("event_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--duplicates",
+    type=click.Choice(["skip", "refuse"]),
+    default="skip",
+    show_default=True,
+    help="What to do with emails already invited to the event.",
+)
+def retreat_invite(event_id: int, file: Path, duplicates: str) -> None:
+    """Invite the guests listed in FILE.csv to retreat EVENT_ID and mail their personal links."""
+    load_checked_settings()
+    from events.retreats.invitation_import import retreat_invite as run
+
+    run(event_id, file, duplicates)
 
 
 def main() -> None:

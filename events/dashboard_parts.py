@@ -144,7 +144,7 @@ async def remove_ticket_type(
 
 # -- questions -------------------------------------------------------------------------------
 def _question_form(data: dict[str, Any], _tz: str) -> dict[str, Any]:
-    checkboxes(data, "required")
+    checkboxes(data, "required", "care")
     data["options"] = parse_options(data.get("options", "")) if data.get("kind") != "text" else []
     return data
 

@@ -1,5 +1,8 @@
 """An event's registrations as CSV or XLSX, one column per custom question.
 
+Care questions (health, mobility, diet) are left out: their answers are care data, exported
+only through ``events.retreats.care`` with a care permission and an access-log entry.
+
 Headers, statuses and choice labels are in the requester's language. CSV starts with a UTF-8
 byte-order mark so that Excel (which otherwise guesses a local code page) shows Chinese
 correctly; it is streamed in batches. XLSX is built in memory by xlsxwriter in a worker thread.
@@ -72,7 +75,7 @@ def _cell(question: dict[str, Any], value: Any, labels: dict[str, str]) -> str:
 
 async def layout(event: dict[str, Any]) -> Layout:
     """Column headers and label look-ups for ``event`` (a row with id and timezone)."""
-    questions = await event_questions(event["id"])
+    questions = await event_questions(event["id"], include_care=False)
     tickets = await event_ticket_types(event["id"])
     tz_name = event.get("timezone") or "Asia/Shanghai"
     headers = [

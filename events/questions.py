@@ -25,6 +25,7 @@ def question_read(row: dict[str, Any]) -> QuestionRead:
         required=bool(row["required"]),
         options=[QuestionOption(**o) for o in (row["options"] or [])],
         position=row["position"],
+        care=bool(row.get("care")),
     )
 
 
@@ -83,6 +84,7 @@ async def create_question(user: CurrentUser, event_id: int, data: QuestionCreate
         required=data.required,
         options=_clean_options(data.kind, data.options),
         position=data.position,
+        care=data.care,
     )
     await row.save()
     return question_read(await _get(event_id, row.id))

@@ -24,7 +24,13 @@ def decode_answers(raw: Any) -> dict[str, Any]:
     return dict(raw) if isinstance(raw, dict) else {}
 
 
-def registration_read(row: dict[str, Any]) -> RegistrationRead:
+def without_care(answers: dict[str, Any], care_ids: frozenset[str]) -> dict[str, Any]:
+    """Answers minus those to care questions (care data is shown only with a care permission)."""
+    return {k: v for k, v in answers.items() if k not in care_ids} if care_ids else answers
+
+
+def registration_read(row: dict[str, Any], hidden: frozenset[str] = frozenset()) -> RegistrationRead:
+    """``hidden``: question ids (as strings) whose answers are left out, e.g. care questions."""
     return RegistrationRead(
         id=row["id"],
         code=row["code"],
@@ -34,10 +40,18 @@ def registration_read(row: dict[str, Any]) -> RegistrationRead:
         attendee_name=row["attendee_name"],
         attendee_email=row["attendee_email"],
         attendee_organisation=row["attendee_organisation"],
-        answers=decode_answers(row["answers"]),
+        answers=without_care(decode_answers(row["answers"]), hidden),
         offer_expires_at=row["offer_expires_at"],
         created_at=row["created_at"],
     )
+
+
+async def read_for_viewer(row: dict[str, Any], viewer_id: int) -> RegistrationRead:
+    """A registration as ``viewer_id`` may see it: the attendee sees every answer, organisers
+    see it without the answers to care questions (those are read through the care service)."""
+    if row["user"] == viewer_id:
+        return registration_read(row)
+    return registration_read(row, await care_question_ids(row["event"]))
 
 
 async def my_registrations(user_id: int) -> list[MyRegistration]:
@@ -96,7 +110,9 @@ def _where(event_id: int, filters: Filters) -> tuple[str, list[Any]]:
 async def event_registrations(
     event_id: int, filters: Filters, limit: int = 50, offset: int = 0
 ) -> tuple[list[RegistrationRead], int]:
-    """One page (oldest first, the order people registered in) and the total matching."""
+    """One page (oldest first, the order people registered in) and the total matching.
+
+    For organisers' tables: answers to care questions are left out."""
     where, args = _where(event_id, filters)
     total = await fast().fetchrow(f"SELECT COUNT(*) AS n FROM luyan_registration r WHERE {where}", *args)
     rows = await fast().fetch(
@@ -106,7 +122,8 @@ async def event_registrations(
         limit,
         offset,
     )
-    return [registration_read(row) for row in rows], int(total["n"]) if total else 0
+    hidden = await care_question_ids(event_id)
+    return [registration_read(row, hidden) for row in rows], int(total["n"]) if total else 0
 
 
 async def status_counts(event_id: int) -> dict[str, int]:
@@ -127,9 +144,17 @@ async def event_ticket_types(event_id: int) -> list[dict[str, Any]]:
     )
 
 
-async def event_questions(event_id: int) -> list[dict[str, Any]]:
-    return await fast().fetch(
-        "SELECT id, kind, label_en, label_zh, required, options FROM luyan_question "
+async def event_questions(event_id: int, *, include_care: bool = True) -> list[dict[str, Any]]:
+    """The event's questions; ``include_care=False`` for general views and exports."""
+    rows = await fast().fetch(
+        "SELECT id, kind, label_en, label_zh, required, options, care FROM luyan_question "
         "WHERE event = $1 ORDER BY position, id",
         event_id,
     )
+    return rows if include_care else [r for r in rows if not r["care"]]
+
+
+async def care_question_ids(event_id: int) -> frozenset[str]:
+    """Ids (as the answers' keys) of the event's care questions."""
+    rows = await fast().fetch("SELECT id FROM luyan_question WHERE event = $1 AND care = $2", event_id, True)
+    return frozenset(str(r["id"]) for r in rows)

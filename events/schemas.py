@@ -214,6 +214,7 @@ class QuestionCreate(msgspec.Struct, forbid_unknown_fields=True):
     required: bool = False
     options: Annotated[list[QuestionOption], msgspec.Meta(max_length=100)] = []
     position: Position = 0
+    care: bool = False  # health, mobility or dietary: answers are care data (retreats)
 
 
 class QuestionUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -223,6 +224,7 @@ class QuestionUpdate(msgspec.Struct, forbid_unknown_fields=True):
     required: bool | UnsetType = UNSET
     options: Annotated[list[QuestionOption], msgspec.Meta(max_length=100)] | UnsetType = UNSET
     position: Position | UnsetType = UNSET
+    care: bool | UnsetType = UNSET
 
 
 class QuestionRead(msgspec.Struct):
@@ -234,6 +236,7 @@ class QuestionRead(msgspec.Struct):
     required: bool
     options: list[QuestionOption]
     position: int
+    care: bool = False
 
 
 # -- invitation codes ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from app.demo.livestreams import load_livestreams
 from app.demo.mail import demo_mail
 from app.demo.people import Person, make_people, organisation_for
 from app.demo.pitches import load_pipeline
+from app.demo.retreat import load_retreat
 from checkin.tables import CheckinList
 from events.tables import AgendaSession, Event, EventStaff, InvitationCode, Question, Registration, TicketType
 
@@ -99,6 +100,7 @@ async def load_demo(seed: int = SEED) -> bool:
             await load_livestreams(event_ids, rng)
             colleague = person_ids[FOUNDERS]  # the demo investor's colleague (a member without a seat)
             await load_databank(accounts, person_ids[:FOUNDERS], colleague, rng, progress)
+            await load_retreat(accounts, event_ids, person_ids, rng, progress)
     return True
 
 

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from events.retreats import care_controllers, care_pages
+
+ROUTES: list[Any] = [*care_controllers.ROUTES, *care_pages.ROUTES]
 LISTENERS: list[Any] = []

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from events.retreats import itinerary_controllers, itinerary_pages
+
+ROUTES: list[Any] = [*itinerary_controllers.ROUTES, *itinerary_pages.ROUTES]
 LISTENERS: list[Any] = []

@@ -240,6 +240,8 @@ OTHER_DOMAIN_PATH_PARTS = (
     "/run-of-show",
     "/results",
     "/streams",
+    "/retreat",
+    "/payments",
 )
 
 

@@ -1,0 +1,1 @@
+"""Retreats: invitations, companions, care data, itinerary and lodging."""
