@@ -153,10 +153,11 @@ def _register_page_extras() -> None:
 
 def _background_tasks(settings: Settings) -> list:
     from app.mail.sender import run_sender
+    from events.payment_sweeper import run_payment_sweeper
     from events.waitlist import run_sweeper
     from livestream.routes import background_tasks as livestream_tasks
 
-    return [run_sender(settings), run_sweeper(), *livestream_tasks()]
+    return [run_sender(settings), run_sweeper(), run_payment_sweeper(settings), *livestream_tasks()]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -21,6 +21,7 @@ REGISTRATION_SIGNALS = (
     "registration.waitlisted",
     "registration.pending",
     "registration.offered",
+    "registration.awaiting_pay",
     "registration.cancelled",
     "registration.rejected",
     "registration.expired",

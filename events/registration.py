@@ -28,13 +28,13 @@ from app.db import fast
 from app.errors import DomainError, InvalidInput, NotFound
 from app.i18n import N_
 from app.mail.outbox import wake_sender
-from app.settings import get_settings
+from app.settings import Settings, get_settings
 from app.signals import emit
 from events import registration_batch, registration_pg_batch
 from events import registration_hot as hot
 from events.registration_actions import accept_offer, approve, cancel, reject
 from events.registration_db import is_organiser_of
-from events.registration_errors import RegistrationClosed
+from events.registration_errors import PaymentRequired, RegistrationClosed
 from events.registration_plan import (
     RegistrationRequest,
     build_plan,
@@ -60,6 +60,8 @@ class Registered:
     attendee_organisation: str
     answers: dict[str, Any]
     created_at: dt.datetime
+    offer_expires_at: dt.datetime | None = None
+    checkout_url: str | None = None  # a priced ticket: where to pay for the held seat
 
 
 async def register(
@@ -70,8 +72,13 @@ async def register(
     attendee_organisation: str = "",
     answers: dict[str, Any] | None = None,
     invitation_code: str | None = None,
+    settings: Settings | None = None,
 ) -> Registered:
-    """Register ``user``: confirmed, waitlisted or pending; raises a ``DomainError`` otherwise."""
+    """Register ``user``: confirmed, waitlisted or pending; raises a ``DomainError`` otherwise.
+
+    A ticket type with a price holds the seat instead (``awaiting_pay``) and returns where to
+    pay (``events.payments``); ``settings`` are the app's (Stripe keys, public URL).
+    """
     request = RegistrationRequest(
         user=user,
         event_id=event_id,
@@ -81,12 +88,15 @@ async def register(
         answers=answers or {},
         invitation_code=(invitation_code or "").strip().upper(),
     )
-    if get_settings().unguarded_registration:
-        written = await _register_unguarded(request)
-    elif fast().dialect == "sqlite":
-        written = await _register_sqlite(request)
-    else:
-        written = await _register_postgres(request)
+    try:
+        if get_settings().unguarded_registration:
+            written = await _register_unguarded(request)
+        elif fast().dialect == "sqlite":
+            written = await _register_sqlite(request)
+        else:
+            written = await _register_postgres(request)
+    except PaymentRequired:
+        return await _register_paid(request, settings or get_settings())
     wake_sender()
     emit(
         f"registration.{written.status}",
@@ -108,6 +118,39 @@ async def register(
         attendee_organisation=plan.organisation,
         answers=msgspec.json.decode(plan.answers_json),
         created_at=plan.now,
+    )
+
+
+async def _register_paid(request: RegistrationRequest, settings: Settings) -> Registered:
+    """A priced ticket: hold the seat, then open Stripe Checkout for it (see ``events.payments``)."""
+    from app.payments.errors import PaymentProviderRejected, PaymentProviderUnavailable
+    from events import payments
+
+    payments.require_configured(settings)
+    try:
+        held = await payments.hold_seat(request)
+    except payments.Lookup as exc:
+        raise await _explain(request, exc.rows) from None
+    checkout_url = None
+    if held.payment_id is not None:
+        try:
+            checkout_url = await payments.start_checkout(settings, held.payment_id)
+        except (PaymentProviderUnavailable, PaymentProviderRejected):
+            pass  # the seat stays held: paying can be retried from the registration
+    plan = held.plan
+    return Registered(
+        id=held.registration_id,
+        code=plan.code,
+        status=held.status,
+        event_id=request.event_id,
+        ticket_type_id=request.ticket_type_id,
+        attendee_name=plan.name,
+        attendee_email=request.user.email,
+        attendee_organisation=plan.organisation,
+        answers=msgspec.json.decode(plan.answers_json),
+        created_at=plan.now,
+        offer_expires_at=held.hold_expires_at,
+        checkout_url=checkout_url,
     )
 
 

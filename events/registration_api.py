@@ -23,7 +23,7 @@ from events.registration_queries import (
     Filters,
     event_registrations,
     my_registrations,
-    registration_read,
+    read_for_viewer,
     status_counts,
 )
 from events.registration_schemas import (
@@ -49,7 +49,10 @@ Offset = Annotated[int, QueryParameter(ge=0)]
     summary="Register for an event",
     description=(
         "Confirmed when a seat is free, `waitlisted` (201) when the ticket type is full and the "
-        "event keeps a waiting list, `pending` when the ticket type needs approval. Errors: 409 "
+        "event keeps a waiting list, `pending` when the ticket type needs approval, `awaiting_pay` "
+        "when the ticket has a price: the seat is held until `offer_expires_at` and `checkout_url` "
+        "is the Stripe Checkout page to pay on. Errors: 409 `payments_not_configured` (a priced "
+        "ticket without Stripe keys), "
         "`capacity_exhausted`, `already_registered`, `registration_closed`, `sales_not_open`, "
         "`sales_closed`, `invitation_used_up`; 422 `invitation_required`, `invitation_invalid` "
         "and field errors `answers.<question_id>`."
@@ -66,6 +69,7 @@ async def create_registration(
         data.attendee_organisation,
         data.answers,
         data.invitation_code,
+        settings=request.app.state.settings,
     )
     return RegistrationRead(
         id=done.id,
@@ -77,8 +81,9 @@ async def create_registration(
         attendee_email=done.attendee_email,
         attendee_organisation=done.attendee_organisation,
         answers=done.answers,
-        offer_expires_at=None,
+        offer_expires_at=done.offer_expires_at,
         created_at=done.created_at,
+        checkout_url=done.checkout_url,
     )
 
 
@@ -140,7 +145,8 @@ async def list_my_registrations(request: Request) -> list[MyRegistration]:
     summary="One registration (its attendee or the event's organisers)",
 )
 async def get_registration(request: Request, registration_id: FromPath[int]) -> RegistrationRead:
-    return registration_read(await visible_registration(current_user(request), registration_id))
+    user = current_user(request)
+    return await read_for_viewer(await visible_registration(user, registration_id), user.id)
 
 
 @post(
@@ -152,7 +158,8 @@ async def get_registration(request: Request, registration_id: FromPath[int]) -> 
     description="Frees the seat, which is offered to the first person on the waiting list.",
 )
 async def cancel_registration(request: Request, registration_id: FromPath[int]) -> RegistrationRead:
-    return registration_read(await cancel(current_user(request), registration_id))
+    user = current_user(request)
+    return await read_for_viewer(await cancel(user, registration_id), user.id)
 
 
 @post(
@@ -164,7 +171,8 @@ async def cancel_registration(request: Request, registration_id: FromPath[int]) 
     description="Confirmed if a seat is free, else waitlisted (or 409 `capacity_exhausted`).",
 )
 async def approve_registration(request: Request, registration_id: FromPath[int]) -> RegistrationRead:
-    return registration_read(await approve(current_user(request), registration_id))
+    user = current_user(request)
+    return await read_for_viewer(await approve(user, registration_id), user.id)
 
 
 @post(
@@ -175,7 +183,8 @@ async def approve_registration(request: Request, registration_id: FromPath[int])
     summary="Reject a pending registration (organisers)",
 )
 async def reject_registration(request: Request, registration_id: FromPath[int]) -> RegistrationRead:
-    return registration_read(await reject(current_user(request), registration_id))
+    user = current_user(request)
+    return await read_for_viewer(await reject(user, registration_id), user.id)
 
 
 @post(
@@ -187,7 +196,8 @@ async def reject_registration(request: Request, registration_id: FromPath[int]) 
     description="Before `offer_expires_at`; afterwards 409 `offer_expired`.",
 )
 async def accept_registration_offer(request: Request, registration_id: FromPath[int]) -> RegistrationRead:
-    return registration_read(await accept_offer(current_user(request), registration_id))
+    user = current_user(request)
+    return await read_for_viewer(await accept_offer(user, registration_id), user.id)
 
 
 @put(

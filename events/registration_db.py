@@ -67,7 +67,7 @@ SELECT r.id, r.event, r.ticket_type, r."user", r.status, r.code, r.attendee_name
        r.attendee_organisation, r.answers, r.offer_expires_at, r.created_at, r.updated_at,
        e.organisation, e.status AS event_status, e.waitlist_enabled, e.title_en, e.title_zh,
        e.venue_en, e.venue_zh, e.city_en, e.city_zh, e.timezone, e.starts_at,
-       t.name_en, t.name_zh, u.locale
+       t.name_en, t.name_zh, t.price_cents, t.currency, u.locale
 FROM luyan_registration r
 JOIN luyan_event e ON e.id = r.event
 JOIN luyan_ticket_type t ON t.id = r.ticket_type

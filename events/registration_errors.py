@@ -44,6 +44,10 @@ class InvitationInvalid(InvalidInput):
         super().__init__({"invitation_code": N_("This invitation code is not valid for this event.")})
 
 
+class PaymentRequired(Exception):
+    """Not an error: the ticket has a price, so the seat is held and paid for (``events.payments``)."""
+
+
 class NotCancellable(Conflict):
     code, message = "not_cancellable", N_("This registration can no longer be cancelled.")
 

@@ -47,6 +47,7 @@ SELECT e.id AS event_id, t.id AS ticket_id, e.organisation, e.status AS event_st
        e.waitlist_enabled, e.title_en, e.title_zh, e.venue_en, e.venue_zh, e.city_en, e.city_zh,
        e.timezone, e.starts_at, e.ends_at,
        t.name_en, t.name_zh, t.capacity, t.taken, t.requires_approval, t.sales_start, t.sales_end,
+       t.price_cents, t.currency,
        (SELECT r.id FROM luyan_registration r
          WHERE r.event = e.id AND r."user" = $3
            AND r.status NOT IN ('cancelled', 'rejected', 'expired')) AS existing_id,

@@ -21,6 +21,8 @@ from app.i18n import _
 from app.templating import page, set_flash
 from events import registration as service
 from events.access import organiser_event, public_event
+from events.payment_pages import payment_label
+from events.payment_refunds import payment_states
 from events.registration_answers import answers_from_form, options_of, validate_answers
 from events.registration_db import load, owned_registration
 from events.registration_page_data import live_registration, ticket_choices
@@ -117,6 +119,7 @@ async def register_submit(request: Request, event_id: FromPath[int]) -> Template
             str(data.get("attendee_organisation", ""))[:200],
             answers_from_form(data, questions),
             str(data.get("invitation_code", "")) or None,
+            settings=request.app.state.settings,
         )
     except InvalidInput as exc:
         message = exc.detail() if exc.code != "invalid_input" else None  # invitation problems
@@ -126,6 +129,8 @@ async def register_submit(request: Request, event_id: FromPath[int]) -> Template
             raise
         return await _form_page(request, user, event_id, exc.status, data, {}, exc.detail())
     set_flash(request, outcome_message(done.status), "success" if done.status == "confirmed" else "info")
+    if done.checkout_url:  # a priced ticket: on to Stripe Checkout to pay for the held seat
+        return Redirect(done.checkout_url, status_code=303)
     return Redirect(f"/me/registrations/{done.id}", status_code=303)
 
 
@@ -183,9 +188,14 @@ async def my_cancel(request: Request, registration_id: FromPath[int]) -> Redirec
 
 @post("/me/registrations/{registration_id:int}/accept-offer", **PAGE_OPTS)
 async def my_accept_offer(request: Request, registration_id: FromPath[int]) -> Redirect:
-    return await _my_action(
+    done = await _my_action(
         request, registration_id, service.accept_offer, _("You accepted the seat: your place is confirmed.")
     )
+    row = await load(registration_id) if _user(request) is not None else None
+    if row is not None and row["status"] == "awaiting_pay":  # a priced ticket: on to paying for it
+        set_flash(request, outcome_message("awaiting_pay"), "info")
+        return Redirect(f"/me/registrations/{registration_id}/payment", status_code=303)
+    return done
 
 
 # -- the organiser's table -----------------------------------------------------------------------
@@ -225,6 +235,8 @@ async def organiser_registrations_page(
         page_number=number,
         pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
         query=urlencode(query),
+        payment_states=await payment_states([item.id for item in items]),
+        payment_label=payment_label,
     )
 
 

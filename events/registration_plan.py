@@ -22,6 +22,7 @@ from events.registration_errors import (
     CapacityExhausted,
     InvitationInvalid,
     InvitationRequired,
+    PaymentRequired,
     RegistrationClosed,
     SalesClosed,
     SalesNotOpen,
@@ -77,12 +78,15 @@ def check_open(head: dict[str, Any], now: dt.datetime) -> None:
         raise SalesClosed()  # no explicit end: sales stop when the event is over
 
 
-def build_plan(request: RegistrationRequest, rows: list[dict[str, Any]], prerender: bool = True) -> Plan:
+def build_plan(
+    request: RegistrationRequest, rows: list[dict[str, Any]], prerender: bool = True, paying: bool = False
+) -> Plan:
     """Check the pre-read and build the write; raises a ``DomainError``.
 
     With ``prerender`` the mails of every possible outcome are rendered now (for a write that
     cannot render, such as PostgreSQL's single statement); without, the write renders the one
-    it needs.
+    it needs. A priced ticket that would get a seat raises ``PaymentRequired`` unless
+    ``paying`` (the payment service holds the seat instead).
     """
     head = rows[0]
     now = dt.datetime.now(dt.UTC)
@@ -109,6 +113,8 @@ def build_plan(request: RegistrationRequest, rows: list[dict[str, Any]], prerend
     seat_free = head["taken"] < head["capacity"] and not head["queue_waiting"]
     if not approval and not seat_free and not head["waitlist_enabled"]:
         raise CapacityExhausted()
+    if not paying and head["price_cents"] > 0 and not approval and seat_free:
+        raise PaymentRequired()
     code = new_code()
     plan = Plan(
         event_id=head["event_id"],

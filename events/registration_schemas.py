@@ -8,19 +8,20 @@ from typing import Annotated, Literal
 import msgspec
 
 RegistrationStatus = Literal[
-    "pending", "confirmed", "waitlisted", "offered", "rejected", "cancelled", "expired"
+    "pending", "confirmed", "waitlisted", "offered", "awaiting_pay", "rejected", "cancelled", "expired"
 ]
 STATUSES: tuple[str, ...] = (
     "pending",
     "confirmed",
     "waitlisted",
     "offered",
+    "awaiting_pay",  # a priced ticket's seat held while the attendee pays (``events.payments``)
     "rejected",
     "cancelled",
     "expired",
 )
 # Statuses that still count as "registered" (the partial unique index uses the complement).
-LIVE_STATUSES: tuple[str, ...] = ("pending", "confirmed", "waitlisted", "offered")
+LIVE_STATUSES: tuple[str, ...] = ("pending", "confirmed", "waitlisted", "offered", "awaiting_pay")
 
 AttendeeName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 Organisation = Annotated[str, msgspec.Meta(max_length=200)]
@@ -49,6 +50,8 @@ class RegistrationRead(msgspec.Struct):
     answers: dict[str, Answer]
     offer_expires_at: dt.datetime | None
     created_at: dt.datetime
+    # ``awaiting_pay``: where to pay (Stripe Checkout); ``offer_expires_at`` is when the hold ends.
+    checkout_url: str | None = None
 
 
 class MyRegistration(RegistrationRead):

@@ -9,6 +9,7 @@ STATUS_LABELS: dict[str, str] = {
     "confirmed": N_("Confirmed"),
     "waitlisted": N_("On the waiting list"),
     "offered": N_("Seat offered"),
+    "awaiting_pay": N_("Awaiting payment"),
     "rejected": N_("Not approved"),
     "cancelled": N_("Cancelled"),
     "expired": N_("Offer expired"),
@@ -19,6 +20,7 @@ OUTCOME_MESSAGES: dict[str, str] = {
     "confirmed": N_("You are registered: your place is confirmed."),
     "waitlisted": N_("The event is full: you are on the waiting list. We will email you if a seat frees up."),
     "pending": N_("Your registration awaits the organiser's approval. We will email you the decision."),
+    "awaiting_pay": N_("Your seat is held while you pay. Complete the payment to confirm it."),
 }
 
 

@@ -8,6 +8,8 @@
    ``STALE_CLAIM``; a failed Stripe read releases the claim and answers 503 so Stripe retries.
 3. **Re-read** the object the event names (Checkout Session, invoice, subscription) from Stripe:
    the event is only a trigger, its payload may be stale or out of order.
+   Checkout Sessions of another mode (``payment``: paid tickets) and PaymentIntents go to the
+   handler their domain registered in ``app.payments.handlers``, which applies them idempotently.
 4. **Apply forward only**, in one transaction with the event's ``processed_at``: a cancelled
    subscription is final (a late ``customer.subscription.updated`` cannot resurrect it), and an
    event older than the newest one applied to the row (``stripe_updated``) changes nothing.
@@ -30,6 +32,7 @@ from app.errors import NotFound
 from app.mail.outbox import enqueue, render_mail
 from app.payments.errors import PaymentObjectMissing
 from app.payments.gateway import CheckoutSnapshot, StripeGateway, SubscriptionSnapshot, WebhookEvent
+from app.payments.handlers import checkout_handler, payment_intent_handler
 from app.settings import get_settings
 from roadshows.subscription_schemas import WebhookReceived
 from roadshows.subscriptions import (
@@ -47,11 +50,23 @@ log = logging.getLogger("luyan.webhooks")
 STALE_CLAIM = dt.timedelta(minutes=5)
 SUBSCRIPTION_EVENTS = ("customer.subscription.updated", "customer.subscription.deleted")
 INVOICE_EVENTS = ("invoice.paid", "invoice.payment_failed")
+# Delayed payment methods complete a session unpaid and settle later: re-read all the same.
+ASYNC_CHECKOUT_EVENTS = (
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+)
+PAYMENT_INTENT_EVENTS = (
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+    "payment_intent.canceled",
+)
 HANDLED_EVENTS = (
     "checkout.session.completed",
     "checkout.session.expired",
+    *ASYNC_CHECKOUT_EVENTS,
     *INVOICE_EVENTS,
     *SUBSCRIPTION_EVENTS,
+    *PAYMENT_INTENT_EVENTS,
 )
 
 
@@ -122,10 +137,22 @@ async def _dispatch(gateway: StripeGateway, event: WebhookEvent) -> str:
             await _mark_processed(event.id, "ignored: not handled")
         return "ignored: not handled"
     checkout: CheckoutSnapshot | None = None
-    if event.type == "checkout.session.expired":
-        return await expire_checkout(await gateway.retrieve_checkout_session(object_id), event.id)
-    if event.type == "checkout.session.completed":
+    if event.type in PAYMENT_INTENT_EVENTS:
+        return await _hand_over_intent(gateway, event, object_id)
+    if event.type.startswith("checkout.session."):
         checkout = await gateway.retrieve_checkout_session(object_id)
+        handler = checkout_handler(checkout.mode)
+        if handler is not None and checkout.mode != "subscription":
+            return await _handed_over(event, await handler(gateway, checkout, event))
+    if event.type == "checkout.session.expired":
+        assert checkout is not None
+        return await expire_checkout(checkout, event.id)
+    if event.type in ASYNC_CHECKOUT_EVENTS:
+        async with StripeWebhookEvent._meta.db.transaction():
+            await _mark_processed(event.id, "ignored: not handled")
+        return "ignored: not handled"
+    if event.type == "checkout.session.completed":
+        assert checkout is not None
         subscription_id = checkout.subscription
     elif event.type in INVOICE_EVENTS:
         subscription_id = (await gateway.retrieve_invoice(object_id)).subscription
@@ -144,6 +171,20 @@ async def _dispatch(gateway: StripeGateway, event: WebhookEvent) -> str:
         checkout=checkout,
         payment_failed=event.type == "invoice.payment_failed",
     )
+
+
+async def _handed_over(event: WebhookEvent, outcome: str) -> str:
+    """A registered handler applied the object (idempotently); record the event as processed."""
+    await _mark_processed(event.id, outcome)
+    return outcome
+
+
+async def _hand_over_intent(gateway: StripeGateway, event: WebhookEvent, intent_id: str) -> str:
+    intent = await gateway.retrieve_payment_intent(intent_id)
+    handler = payment_intent_handler(intent)
+    if handler is None:
+        return await _handed_over(event, "ignored: no handler for this payment")
+    return await _handed_over(event, await handler(gateway, intent, event))
 
 
 async def expire_checkout(checkout: CheckoutSnapshot, event_id: str) -> str:

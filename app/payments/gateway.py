@@ -43,6 +43,28 @@ class CheckoutSnapshot:
     subscription: str | None
     client_reference_id: str | None
     metadata: dict[str, str] = field(default_factory=dict)
+    mode: str | None = None  # payment | subscription | setup
+    payment_status: str | None = None  # paid | unpaid | no_payment_required
+    payment_intent: str | None = None
+    amount_total: int | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentIntentSnapshot:
+    id: str
+    status: str  # succeeded | processing | requires_payment_method | canceled | ...
+    amount: int
+    currency: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundSnapshot:
+    id: str
+    status: str  # pending | succeeded | failed | canceled
+    amount: int
+    payment_intent: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +118,30 @@ def checkout_snapshot(data: Mapping[str, Any]) -> CheckoutSnapshot:
         subscription=_id(data.get("subscription")),
         client_reference_id=data.get("client_reference_id"),
         metadata=_metadata(data.get("metadata")),
+        mode=data.get("mode"),
+        payment_status=data.get("payment_status"),
+        payment_intent=_id(data.get("payment_intent")),
+        amount_total=data.get("amount_total"),
+        currency=data.get("currency"),
+    )
+
+
+def payment_intent_snapshot(data: Mapping[str, Any]) -> PaymentIntentSnapshot:
+    return PaymentIntentSnapshot(
+        id=data["id"],
+        status=str(data.get("status") or ""),
+        amount=int(data.get("amount") or 0),
+        currency=str(data.get("currency") or ""),
+        metadata=_metadata(data.get("metadata")),
+    )
+
+
+def refund_snapshot(data: Mapping[str, Any]) -> RefundSnapshot:
+    return RefundSnapshot(
+        id=data["id"],
+        status=str(data.get("status") or "pending"),
+        amount=int(data.get("amount") or 0),
+        payment_intent=_id(data.get("payment_intent")),
     )
 
 
@@ -211,6 +257,77 @@ class StripeGateway:
             "retrieve checkout", lambda c: c.v1.checkout.sessions.retrieve_async(session_id)
         )
         return checkout_snapshot(session.to_dict())
+
+    async def create_payment_checkout(
+        self,
+        *,
+        name: str,
+        amount: int,
+        currency: str,
+        customer_email: str | None,
+        client_reference_id: str,
+        metadata: dict[str, str],
+        expires_at: int,
+        success_url: str,
+        cancel_url: str,
+        idempotency_key: str,
+        locale: str | None = None,
+    ) -> CheckoutSnapshot:
+        """A one-off payment (``mode=payment``) of ``amount`` in the currency's smallest unit."""
+        params: dict[str, Any] = {
+            "mode": "payment",
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": currency.lower(),
+                        "unit_amount": amount,
+                        "product_data": {"name": name},
+                    },
+                }
+            ],
+            "client_reference_id": client_reference_id,
+            "metadata": metadata,
+            "payment_intent_data": {"metadata": metadata},
+            "expires_at": expires_at,
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+        }
+        if customer_email:
+            params["customer_email"] = customer_email
+        if locale:
+            params["locale"] = locale
+        options: Any = {"idempotency_key": idempotency_key}
+        session = await self._call(
+            "create payment checkout",
+            lambda c: c.v1.checkout.sessions.create_async(params, options),  # type: ignore[arg-type]
+        )
+        return checkout_snapshot(session.to_dict())
+
+    async def expire_checkout_session(self, session_id: str) -> CheckoutSnapshot:
+        """Close an open session so it can no longer be paid (Stripe refuses a completed one)."""
+        session = await self._call(
+            "expire checkout", lambda c: c.v1.checkout.sessions.expire_async(session_id)
+        )
+        return checkout_snapshot(session.to_dict())
+
+    async def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentSnapshot:
+        intent = await self._call(
+            "retrieve payment intent", lambda c: c.v1.payment_intents.retrieve_async(payment_intent_id)
+        )
+        return payment_intent_snapshot(intent.to_dict())
+
+    async def create_refund(
+        self, *, payment_intent: str, idempotency_key: str, metadata: dict[str, str]
+    ) -> RefundSnapshot:
+        """Refund a payment in full; the key makes a repeated click one refund."""
+        params: dict[str, Any] = {"payment_intent": payment_intent, "metadata": metadata}
+        options: Any = {"idempotency_key": idempotency_key}
+        refund = await self._call(
+            "create refund",
+            lambda c: c.v1.refunds.create_async(params, options),  # type: ignore[arg-type]
+        )
+        return refund_snapshot(refund.to_dict())
 
     async def create_portal_session(self, *, customer: str, return_url: str) -> str:
         params: dict[str, Any] = {"customer": customer, "return_url": return_url}

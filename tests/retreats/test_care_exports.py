@@ -90,3 +90,15 @@ async def test_one_registration_hides_care_answers_from_organisers(factory: Fact
     care_key = str(r.care_question_id)
     assert care_key not in (await read_for_viewer(row, r.owner.id)).answers
     assert (await read_for_viewer(row, r.guest.id)).answers[care_key] == "Wheelchair, low-salt diet"
+
+
+async def test_the_registration_api_hides_care_answers_from_organisers(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    r = await _with_record(factory)
+    care_key = str(r.care_question_id)
+    as_organiser = await client.get(f"/api/v1/registrations/{r.guest_registration}", headers=r.owner.headers)
+    assert as_organiser.status_code == 200, as_organiser.text
+    assert care_key not in as_organiser.json()["answers"]
+    as_guest = await client.get(f"/api/v1/registrations/{r.guest_registration}", headers=r.guest.headers)
+    assert as_guest.json()["answers"][care_key] == "Wheelchair, low-salt diet"

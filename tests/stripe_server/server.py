@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from tests.stripe_server import payments
 from tests.stripe_server.store import StripeBadRequest, StripeObjectMissing, StripeStore
 
 SECRET_KEY = "sk_test_luyan_loopback"
@@ -104,8 +105,15 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Authorization") != f"Bearer {self.server.secret_key}":
             self._error(401, "Invalid API Key provided.", kind="invalid_request_error")
             return
+        key = self.headers.get("Idempotency-Key") if method == "POST" else None
+        if key and key in self.server.idempotent:
+            self._json(200, self.server.idempotent[key])  # Stripe replays the first answer
+            return
         try:
-            self._json(200, self._api(method, path, parse_form(body)))
+            answer = self._api(method, path, parse_form(body))
+            if key:
+                self.server.idempotent[key] = answer
+            self._json(200, answer)
         except StripeObjectMissing as exc:
             self._error(404, str(exc.args[0]), "resource_missing")
         except StripeBadRequest as exc:
@@ -127,6 +135,14 @@ class _Handler(BaseHTTPRequestHandler):
                 return store.create_checkout_session(params)
             case "GET", ["v1", "checkout", "sessions", sid]:
                 return store.public("checkout.session", sid)
+            case "POST", ["v1", "checkout", "sessions", sid, "expire"]:
+                return payments.expire_session(store, sid)
+            case "GET", ["v1", "payment_intents", pid]:
+                return store.public("payment_intent", pid)
+            case "POST", ["v1", "refunds"]:
+                return payments.create_refund(store, params)
+            case "GET", ["v1", "refunds", rid]:
+                return store.public("refund", rid)
             case "GET", ["v1", "subscriptions", sid]:
                 return store.public("subscription", sid)
             case "POST", ["v1", "subscriptions", sid]:
@@ -152,14 +168,24 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if method == "GET":
             cancel = html.escape(session["cancel_url"])
+            what = "your subscription" if session["mode"] == "subscription" else session["_product_name"]
+            amount = (
+                f" ({session['amount_total'] / 100:.2f} {session['currency'].upper()})"
+                if session["mode"] == "payment"
+                else ""
+            )
             self._html(
                 200,
-                f"<h1>Pay for your subscription</h1><form method='post'>"
+                f"<h1>Pay for {html.escape(what)}{amount}</h1><form method='post'>"
                 f"<button type='submit' data-testid='pay'>Pay</button></form>"
                 f"<a data-testid='cancel' href='{cancel}'>Cancel</a>",
             )
             return
-        store.complete_checkout(object_id)
+        try:
+            store.complete_checkout(object_id)
+        except StripeBadRequest as exc:
+            self._html(409, f"<h1>{html.escape(str(exc))}</h1>")
+            return
         self.server.deliver_events()
         target = session["success_url"].replace("{CHECKOUT_SESSION_ID}", object_id)
         self._send(303, b"", "text/plain", {"Location": target})
@@ -192,6 +218,7 @@ class _Server(ThreadingHTTPServer):
         self.owner = owner
         self.store = owner.store
         self.secret_key = owner.secret_key
+        self.idempotent: dict[str, dict[str, Any]] = {}  # Idempotency-Key -> first answer
 
     def deliver_events(self) -> None:
         self.owner.deliver_events()

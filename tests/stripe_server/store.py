@@ -17,6 +17,8 @@ from typing import Any
 
 import stripe
 
+from tests.stripe_server import payments
+
 MONTHLY_PRICE = "price_test_monthly"
 ANNUAL_PRICE = "price_test_annual"
 MONTH_S = 30 * 24 * 3600
@@ -63,6 +65,8 @@ class StripeStore:
             "subscription": {},
             "invoice": {},
             "billing_portal.session": {},
+            "payment_intent": {},
+            "refund": {},
         }
         self.events: list[dict[str, Any]] = []
         self.requests: list[tuple[str, str]] = []  # (method, path) of every API request
@@ -114,11 +118,15 @@ class StripeStore:
             return self._put(customer)
 
     def create_checkout_session(self, params: dict[str, Any]) -> dict[str, Any]:
-        if params.get("mode") != "subscription":
-            raise StripeBadRequest("Only mode=subscription is supported here.")
+        if params.get("mode") not in ("subscription", "payment"):
+            raise StripeBadRequest("Only mode=subscription and mode=payment are supported here.")
         for required in ("success_url", "cancel_url"):
             if not params.get(required):
                 raise StripeBadRequest(f"Missing required param: {required}.")
+        if params["mode"] == "payment":
+            session = payments.create_payment_session(self, params, _new_id("cs"))
+            with self.lock:
+                return self._public(self._put(session))
         items = params.get("line_items") or {}
         first = items.get("0") if isinstance(items, dict) else None
         if not first or not first.get("price"):
@@ -219,13 +227,16 @@ class StripeStore:
         }
 
     def complete_checkout(self, session_id: str) -> dict[str, str]:
-        """The customer pays: a subscription and its paid first invoice, and Stripe's events."""
+        """The customer pays: a subscription and its paid first invoice, and Stripe's events
+        (for a ``mode=payment`` session, a succeeded PaymentIntent)."""
         with self.lock:
             session = self.objects["checkout.session"].get(session_id)
             if session is None:
                 raise StripeObjectMissing(f"No such checkout.session: '{session_id}'")
             if session["status"] != "open":
                 raise StripeBadRequest("This Checkout Session is no longer open.")
+            if session["mode"] == "payment":
+                return payments.complete_payment(self, session)
             price = self.objects["price"][session["_price"]]
             if not session["customer"]:
                 session["customer"] = self.create_customer({"name": "Checkout customer"})["id"]
