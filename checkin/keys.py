@@ -97,9 +97,3 @@ async def public_keys(event_id: int) -> dict[tuple[int, int], bytes]:
     """``{(event_id, key_id): public key}`` as ``verify_token`` and offline scanners take it."""
     row = await _get_or_create(event_id)
     return {(event_id, row["key_id"]): bytes(row["public_key"])}
-
-
-async def existing_public_keys(event_id: int) -> dict[tuple[int, int], bytes]:
-    """Like ``public_keys`` but never creates a pair (scans name arbitrary event ids)."""
-    row = await _read(event_id)
-    return {(event_id, row["key_id"]): bytes(row["public_key"])} if row is not None else {}

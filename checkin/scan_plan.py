@@ -17,7 +17,7 @@ from typing import Any
 from checkin.scan_rules import UNKNOWN, Outcome, ScanJob, TicketState, decide, settle_offline
 from checkin.tokens import TicketClaims
 
-Verdict = TicketClaims | str  # verified claims, or the code that ends the scan (unknown, wrong_event)
+Verdict = TicketClaims | str  # recognised claims, or the code that ends the scan (unknown, wrong_event)
 
 
 class DeviceRevoked(Exception):

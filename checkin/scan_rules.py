@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from checkin.tokens import TicketClaims
@@ -114,9 +113,9 @@ class ScanJob:
     scanned_at: dt.datetime
     offline: bool = False
     admitted_offline: bool = False
-    # Set by the verification stage: the token's claims, or the code that ends the scan
-    # (unknown, wrong_event); None for a manual check-in.
-    verdict: Any = None
+    # What the token states, from its structure alone (``tokens.read_claims``); ``None`` for a
+    # malformed token or a manual check-in. The writer recognises the token before trusting it.
+    claims: TicketClaims | None = None
 
 
 @dataclass(slots=True)

@@ -8,8 +8,8 @@ Format (version 1), see docs/checkin.md::
     ints    = unsigned LEB128 varints, minimal encoding only
     signature = Ed25519(private key of the event, payload)   # 64 bytes
 
-The pure functions (``encode_payload``, ``decode_payload``, ``sign``, ``verify_token``,
-``days_mask``) need no database; ``issue_token``, ``ensure_token``, ``revoke_token`` and
+The pure functions (``encode_payload``, ``decode_payload``, ``read_claims``, ``sign``,
+``verify_token``, ``days_mask``) need no database; ``issue_token``, ``ensure_token``, ``revoke_token`` and
 ``revocation_list`` are the database side.
 """
 
@@ -115,14 +115,34 @@ def decode_payload(payload: bytes) -> TicketClaims:
     return TicketClaims(payload[0] & 0x0F, *values)
 
 
-def peek_event_id(token: str) -> int | None:
-    """The event id a token claims, unverified, from its first 9 characters (6 bytes: the
-    header and the event id's varint). Only to know which public key to fetch."""
+def _parse(token: str) -> tuple[TicketClaims, bytes, bytes] | None:
+    """(claims, payload, signature) of a well-formed token, else ``None``."""
+    if not isinstance(token, str) or len(token) > 200:
+        return None
     try:
-        head = b45decode(token[:9])
-        if not head or head[0] >> 4 != VERSION:
+        raw = b45decode(token)
+        payload, signature = raw[:-SIGNATURE_BYTES], raw[-SIGNATURE_BYTES:]
+        if len(payload) < 6:
             return None
-        return _read_varint(head, 1)[0]
+        return decode_payload(payload), payload, signature
+    except (ValueError, TypeError):
+        return None
+
+
+def read_claims(token: str) -> TicketClaims | None:
+    """The claims a token states, from its structure alone: ``None`` unless its length fits a
+    payload and a 64-byte signature and the payload is a well-formed version 1 one. Only the
+    payload's characters are decoded (a sixth of the token; every scan does this). Nothing here
+    proves who made the token: the server recognises the tokens it issued by looking up their
+    exact text (``checkin.scan_store``), offline scanners check the signature (``verify_token``)."""
+    if not isinstance(token, str) or len(token) > 200:
+        return None
+    whole, rest = divmod(len(token), 3)
+    size = whole * 2 + (rest == 2) - SIGNATURE_BYTES  # payload bytes
+    if rest == 1 or size < 6:
+        return None
+    try:
+        return decode_payload(b45decode(token[: 3 * ((size + 1) // 2)])[:size])
     except (ValueError, TypeError):
         return None
 
@@ -133,25 +153,22 @@ def sign(claims: TicketClaims, private_key: Ed25519PrivateKey) -> str:
 
 
 def verify_token(token: str, public_keys: dict[tuple[int, int], bytes]) -> TicketClaims:
-    """Check ``token`` against ``{(event_id, key_id): raw public key}``; no secret needed.
+    """Check ``token`` against ``{(event_id, key_id): raw public key}``; no secret needed. This
+    is what an offline scanner does (in the phone, with the bundle's keys); the server itself
+    recognises the tokens it issued instead.
 
     Returns the claims, or raises ``InvalidTicket`` whatever went wrong (garbage, truncation,
     tampering, unknown event or key) so that answers never tell a forger what to fix.
     """
+    parsed = _parse(token)
+    if parsed is None:
+        raise InvalidTicket()
+    claims, payload, signature = parsed
+    key = public_keys.get((claims.event_id, claims.key_id))
+    if key is None:
+        raise InvalidTicket()
     try:
-        if not isinstance(token, str) or len(token) > 200:
-            raise ValueError("size")
-        raw = b45decode(token)
-        payload, signature = raw[:-SIGNATURE_BYTES], raw[-SIGNATURE_BYTES:]
-        if len(payload) < 6:
-            raise ValueError("short")
-        claims = decode_payload(payload)
-        key = public_keys.get((claims.event_id, claims.key_id))
-        if key is None:
-            raise ValueError("no key")
-        # libsodium's check (PyNaCl): about 40 µs against 65 µs in OpenSSL, and it lets go of
-        # the GIL for the whole check; on the scan benchmark that was about 20% more scans/s.
-        crypto_sign_open(signature + payload, key)
+        crypto_sign_open(signature + payload, key)  # libsodium (PyNaCl)
     except (ValueError, BadSignatureError):
         raise InvalidTicket() from None
     return claims
