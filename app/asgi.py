@@ -156,8 +156,15 @@ def _background_tasks(settings: Settings) -> list:
     from events.payment_sweeper import run_payment_sweeper
     from events.waitlist import run_sweeper
     from livestream.routes import background_tasks as livestream_tasks
+    from roadshows.saved_searches import run_digests
 
-    return [run_sender(settings), run_sweeper(), run_payment_sweeper(settings), *livestream_tasks()]
+    return [
+        run_sender(settings),
+        run_sweeper(),
+        run_payment_sweeper(settings),
+        run_digests(),
+        *livestream_tasks(),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -206,6 +206,15 @@ def i18n() -> None:
         sys.exit(1)
 
 
+@cli.command("send-digests")
+def send_digests() -> None:
+    """Queue the saved-search digests that are due now, once (the server does this continuously)."""
+    load_checked_settings()
+    from roadshows.saved_searches import send_due_digests_once
+
+    click.echo(f"luyan: queued {run_db(send_due_digests_once())} saved-search digest(s)")
+
+
 @cli.command("retreat-invite")
 @click.argument("event_id", type=int)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
