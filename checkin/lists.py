@@ -7,6 +7,7 @@ Organisers create, change and delete lists; organisers and the event's check-in 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,6 +55,7 @@ def list_read(row: Mapping[str, Any]) -> CheckinListRead:
         allow_exit=row["allow_exit"],
         position=row["position"],
         created_at=row["created_at"],
+        registration_ids=None if row.get("registration_ids") is None else list(row["registration_ids"]),
     )
 
 
@@ -172,3 +174,24 @@ def _forget(list_id: int) -> None:
     from checkin.scans import forget_list  # scans imports this module's list_read
 
     forget_list(list_id)
+
+
+RESTRICT_SQL = "UPDATE luyan_checkin_list SET registration_ids = $1 WHERE id = $2"
+
+
+async def restrict_to(tx: Any, list_id: int, registration_ids: list[int] | None) -> None:
+    """Let only these registrations through the list (``None`` lifts the restriction).
+
+    For lists another domain keeps in step with its own data, such as the people signed up for a
+    retreat's optional activity. It runs on the caller's fast-path transaction (``tx.execute``),
+    so the list changes together with what it follows; the caller has checked access and calls
+    ``list_changed`` after commit. Other processes see the change within the list cache's
+    lifetime (5 s).
+    """
+    value = None if registration_ids is None else json.dumps(sorted(set(registration_ids)))
+    await tx.execute(RESTRICT_SQL, value, list_id)
+
+
+def list_changed(list_id: int) -> None:
+    """Drop this process's cached copy of the list (after ``restrict_to`` has committed)."""
+    _forget(list_id)

@@ -41,6 +41,7 @@ class ListInfo:
     timezone: ZoneInfo
     first_day: dt.date
     ticket_type_names: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (en, zh)
+    registration_ids: frozenset[int] | None = None  # None: not restricted to named people
 
     def local_day(self, at: dt.datetime) -> dt.date:
         return at.astimezone(self.timezone).date()
@@ -83,6 +84,8 @@ def decide(
         return REVOKED if state.status in ENDED_STATUSES else NOT_APPROVED
     if info.ticket_type_ids and state.ticket_type_id not in info.ticket_type_ids:
         return WRONG_LIST
+    if info.registration_ids is not None and state.registration_id not in info.registration_ids:
+        return WRONG_LIST  # e.g. not signed up for this activity
     if claims is not None and not claims.valid_on(info.first_day, day):
         return NOT_VALID_NOW
     if info.days and day not in info.days:

@@ -129,6 +129,7 @@ async def _load_list(list_id: int) -> ListInfo:
         timezone=ZoneInfo(event["timezone"]),
         first_day=days[0],
         ticket_type_names={t["id"]: (t["name_en"], t["name_zh"]) for t in types},
+        registration_ids=None if row["registration_ids"] is None else frozenset(row["registration_ids"]),
     )
     if len(_lists) > 5_000:
         _lists.clear()

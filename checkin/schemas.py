@@ -53,6 +53,7 @@ class CheckinListRead(msgspec.Struct):
     allow_exit: bool
     position: int
     created_at: dt.datetime
+    registration_ids: list[int] | None = None  # only these people (None: everyone the rules allow)
 
 
 # --- scanner devices ----------------------------------------------------------------------

@@ -50,6 +50,9 @@ class CheckinList(Table, tablename="luyan_checkin_list"):
     allow_reentry = Boolean(default=False)
     allow_exit = Boolean(default=False)
     position = Integer(default=0)
+    # Only these registrations may enter (e.g. those signed up for an optional activity);
+    # None: every ticket the other rules allow. Kept in step by the service that owns the list.
+    registration_ids = JSON(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

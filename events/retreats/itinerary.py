@@ -237,6 +237,8 @@ async def sign_up(user: CurrentUser, event_id: int, activity_id: int, registrati
         )  # fmt: skip
         if added is None:
             raise AlreadySignedUp()  # rolls the seat back with the transaction
+        await _door_follows_signups(tx, activity)
+    _door_changed(activity)
 
 
 async def cancel_signup(user: CurrentUser, event_id: int, activity_id: int, registration_id: int) -> None:
@@ -256,6 +258,27 @@ async def cancel_signup(user: CurrentUser, event_id: int, activity_id: int, regi
         await tx.execute(
             "UPDATE luyan_activity SET taken = taken - 1 WHERE id = $1 AND taken > 0", activity_id
         )
+        await _door_follows_signups(tx, activity)
+    _door_changed(activity)
+
+
+async def _door_follows_signups(tx: Any, activity: dict[str, Any]) -> None:
+    """An optional activity's check-in list admits exactly the people signed up.
+
+    Runs after this transaction updated the activity's row, which on PostgreSQL holds that row
+    until commit: concurrent sign-ups queue there, so each reads the others' committed sign-ups.
+    """
+    if activity["checkin_list"] is None or not activity["optional"]:
+        return
+    rows = await tx.fetch(
+        "SELECT registration FROM luyan_activity_signup WHERE activity = $1", activity["id"]
+    )
+    await lists.restrict_to(tx, activity["checkin_list"], [r["registration"] for r in rows])
+
+
+def _door_changed(activity: dict[str, Any]) -> None:
+    if activity["checkin_list"] is not None:
+        lists.list_changed(activity["checkin_list"])
 
 
 def _state(activity: ActivityRead, signed: bool, at: dt.datetime) -> str:
@@ -323,4 +346,9 @@ async def create_checkin_list(user: CurrentUser, event_id: int, activity_id: int
         ),
     )
     await Activity.update({Activity.checkin_list: created.id}).where(Activity.id == activity_id)
+    if activity["optional"]:  # the door admits the people signed up, and follows later sign-ups
+        async with transaction() as tx:
+            await tx.execute("UPDATE luyan_activity SET taken = taken WHERE id = $1", activity_id)  # lock
+            await _door_follows_signups(tx, {**activity, "checkin_list": created.id})
+        lists.list_changed(created.id)
     return activity_read(await _activity(event_id, activity_id))

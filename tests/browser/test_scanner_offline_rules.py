@@ -101,6 +101,7 @@ def python_code(case: dict[str, Any], bundle: dict[str, Any], base_list: dict[st
         allow_exit=lst["allow_exit"],
         timezone=ZoneInfo(TZ),
         first_day=FIRST,
+        registration_ids=None if lst["registration_ids"] is None else frozenset(lst["registration_ids"]),
     )
     token_claims = decode_payload(b45decode(case["token"])[:-64]) if case["token"] else None
     registration_id = token_claims.registration_id if token_claims else case["registration_id"]
@@ -185,6 +186,7 @@ async def test_offline_decisions_match_the_server_rules(browser_page: Page) -> N
         "days": [],
         "allow_reentry": False,
         "allow_exit": False,
+        "registration_ids": None,
     }
     cases: list[dict[str, Any]] = [
         {"name": "ok", "token": tokens["ok"], "direction": "entry"},
@@ -216,6 +218,18 @@ async def test_offline_decisions_match_the_server_rules(browser_page: Page) -> N
         },
         {"name": "exit", "token": tokens["inside"], "direction": "exit", "list": {"allow_exit": True}},
         {"name": "exit_not_in", "token": tokens["ok"], "direction": "exit", "list": {"allow_exit": True}},
+        {
+            "name": "signed_up",
+            "token": tokens["ok"],
+            "direction": "entry",
+            "list": {"registration_ids": [101, 104]},
+        },
+        {
+            "name": "not_signed_up",
+            "token": tokens["ok"],
+            "direction": "entry",
+            "list": {"registration_ids": [104]},
+        },
         {"name": "manual", "token": None, "registration_id": 101, "direction": "entry"},
         {"name": "manual_pending", "token": None, "registration_id": 105, "direction": "entry"},
         {"name": "manual_already", "token": None, "registration_id": 108, "direction": "entry"},
@@ -250,6 +264,8 @@ async def test_offline_decisions_match_the_server_rules(browser_page: Page) -> N
         "reentry_inside": "already_checked_in",
         "exit": "ok",
         "exit_not_in": "not_inside",
+        "signed_up": "ok",  # a list for the people signed up for an activity
+        "not_signed_up": "wrong_list",
         "manual": "ok",
         "manual_pending": "not_approved",
         "manual_already": "already_checked_in",
@@ -258,8 +274,8 @@ async def test_offline_decisions_match_the_server_rules(browser_page: Page) -> N
         "other_event": "wrong_event",
     }
     assert {k: got[k] for k in expected} == expected, json.dumps(got, indent=1)
-    # The server's rules agree on every genuine ticket (forgeries never reach them: the
-    # signature is checked first, in checkin.scan_store).
+    # The server's rules agree on every genuine ticket (forgeries never reach them: the server
+    # does not find them among the tokens it issued, in checkin.scan_store).
     for case in cases:
         if case["name"] in {"tampered", "garbage"}:
             continue

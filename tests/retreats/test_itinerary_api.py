@@ -210,3 +210,39 @@ async def test_activity_checkin_list(client: httpx.AsyncClient, factory: Factory
         activities_url(r.event_id, f"/{activity_id}/checkin-list"), headers=r.owner.headers
     )
     assert again.status_code == 409 and again.json()["code"] == "activity_has_checkin_list"
+
+
+async def test_an_optional_activity_s_door_admits_the_people_signed_up(
+    client: httpx.AsyncClient, factory: Factory
+) -> None:
+    from checkin.scan_rules import WRONG_LIST, TicketState, decide
+    from checkin.scans import list_info
+
+    r = await cs.retreat(factory, companions=1)
+    (companion,) = r.companions
+    activity_id = await cs.activity(r.event_id, hours_from_start=30)
+    url = signup_url(r.event_id, activity_id)
+    assert (
+        await client.post(url, json={"registration_id": companion}, headers=r.guest.headers)
+    ).status_code == 204
+    made = await client.post(
+        activities_url(r.event_id, f"/{activity_id}/checkin-list"), headers=r.owner.headers
+    )
+    list_id = made.json()["checkin_list_id"]
+    assert (await list_info(list_id)).registration_ids == frozenset({companion})
+
+    guest = {"registration_id": r.guest_registration}
+    assert (await client.post(url, json=guest, headers=r.guest.headers)).status_code == 204
+    info = await list_info(list_id)
+    assert info.registration_ids == frozenset({companion, r.guest_registration})
+    cancelled = await client.delete(f"{url}/{companion}", headers=r.guest.headers)
+    assert cancelled.status_code == 204, cancelled.text
+    info = await list_info(list_id)
+    assert info.registration_ids == frozenset({r.guest_registration})
+
+    def at_door(registration_id: int) -> str:
+        state = TicketState(registration_id, r.event_id, "confirmed", r.ticket_type_id, "C", "N", "", 1)
+        return decide(info, None, state, "entry", next(iter(info.days)))
+
+    assert at_door(r.guest_registration) == "ok"
+    assert at_door(companion) == WRONG_LIST  # no longer signed up: the door says so

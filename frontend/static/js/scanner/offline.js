@@ -96,6 +96,8 @@ function decideAtList(index, list, direction, registrationId, ticketTypeId, vali
   }
   const types = list.ticket_type_ids || [];
   if (types.length && !types.includes(view.ticket_type_id)) return result("wrong_list", false, base);
+  const people = list.registration_ids; // null: not restricted to named people
+  if (Array.isArray(people) && !people.includes(registrationId)) return result("wrong_list", false, base);
   if (validDays !== null && !validOn(validDays, index.bundle.event.first_day, today)) {
     return result("not_valid_now", false, base);
   }
