@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from tests import settings_env
 
@@ -55,3 +56,23 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
+
+
+@contextlib.contextmanager
+def demo_server(var_dir: Path, test_env: dict[str, str], name: str) -> Iterator[tuple[Any, dict[str, str]]]:
+    """A live server on a fresh demo database (migrated and loaded as ``luyan demo`` does):
+    yields ``(server, env)``, ``env`` being what ``run`` needs to read the same database."""
+    from tests.live import LiveServer
+
+    with scratch_env(var_dir, name=name) as env:
+        run(env, "-m", "app.cli", "migrate")
+        run(env, "-m", "app.cli", "demo")
+        database = env.get("LUYAN_DATABASE_URL", f"sqlite:///{var_dir / 'luyan.sqlite3'}")
+        server_env = {**test_env, **{k: v for k, v in env.items() if k.startswith("LUYAN_")}}
+        server_env["LUYAN_DATABASE_URL"] = database  # the demo's database, not the suite's
+        server = LiveServer(server_env, log_path=var_dir / "server.log", inherit_luyan_env=False)
+        server.start()
+        try:
+            yield server, env
+        finally:
+            server.stop()

@@ -22,7 +22,6 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests import demo_db
-from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -56,19 +55,9 @@ asyncio.run(main())
 @pytest.fixture(scope="module")
 def demo_contest(tmp_path_factory: pytest.TempPathFactory, test_env: dict[str, str]) -> Iterator[dict]:
     var_dir = tmp_path_factory.mktemp("demo-contest")
-    with demo_db.scratch_env(var_dir, name="demo_contest") as env:
-        demo_db.run(env, "-m", "app.cli", "migrate")
-        demo_db.run(env, "-m", "app.cli", "demo")
+    with demo_db.demo_server(var_dir, test_env, "demo_contest") as (server, env):
         facts = json.loads(demo_db.run(env, "-c", FACTS, SLUG).stdout)
-        database = env.get("LUYAN_DATABASE_URL", f"sqlite:///{var_dir / 'luyan.sqlite3'}")
-        server_env = {**test_env, **{k: v for k, v in env.items() if k.startswith("LUYAN_")}}
-        server_env["LUYAN_DATABASE_URL"] = database  # the demo's database, not the suite's
-        server = LiveServer(server_env, log_path=var_dir / "server.log", inherit_luyan_env=False)
-        server.start()
-        try:
-            yield {**facts, "server": server}
-        finally:
-            server.stop()
+        yield {**facts, "server": server}
 
 
 async def _signed_in(browser: Browser, base_url: str, email: str, viewport: dict[str, int]) -> Page:

@@ -18,7 +18,6 @@ from playwright.async_api import Page, async_playwright, expect
 from tests import demo_db
 from tests.browser.fake_camera import write_y4m
 from tests.browser.scanner_fixtures import open_phone
-from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -66,19 +65,9 @@ asyncio.run(main())
 @pytest.fixture(scope="module")
 def demo_door(tmp_path_factory: pytest.TempPathFactory, test_env: dict[str, str]) -> Iterator[dict]:
     var_dir = tmp_path_factory.mktemp("demo-door")
-    with demo_db.scratch_env(var_dir, name="demo_door") as env:
-        demo_db.run(env, "-m", "app.cli", "migrate")
-        demo_db.run(env, "-m", "app.cli", "demo")
+    with demo_db.demo_server(var_dir, test_env, "demo_door") as (server, env):
         facts = json.loads(demo_db.run(env, "-c", PREPARE, SLUG).stdout)
-        database = env.get("LUYAN_DATABASE_URL", f"sqlite:///{var_dir / 'luyan.sqlite3'}")
-        server_env = {**test_env, **{k: v for k, v in env.items() if k.startswith("LUYAN_")}}
-        server_env["LUYAN_DATABASE_URL"] = database  # the demo's database, not the suite's
-        server = LiveServer(server_env, log_path=var_dir / "server.log", inherit_luyan_env=False)
-        server.start()
-        try:
-            yield {**facts, "server": server, "env": env}
-        finally:
-            server.stop()
+        yield {**facts, "server": server, "env": env}
 
 
 @pytest.fixture
