@@ -17,33 +17,17 @@ from tests.events.registration_support import event_with_ticket, status_of, take
 from tests.factories import Factory
 from tests.live import LiveServer
 from tests.stripe_server import StripeTestServer
+from tests.stripe_server.live import app_with_stripe
 
 pytestmark = pytest.mark.browser
-
-
-class _SelfAddressedServer(LiveServer):
-    """A live server whose public base URL is its own address (Checkout returns there)."""
-
-    def _spawn(self) -> None:
-        self.env["LUYAN_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{self.port}"
-        super()._spawn()
 
 
 @pytest.fixture(scope="module")
 def ticket_shop(
     migrated_db: None, test_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, StripeTestServer]]:
-    with StripeTestServer() as stripe_server:
-        env = {
-            **test_env,
-            "LUYAN_STRIPE_SECRET_KEY": stripe_server.secret_key,
-            "LUYAN_STRIPE_WEBHOOK_SECRET": stripe_server.webhook_secret,
-            "LUYAN_STRIPE_API_BASE": stripe_server.base_url,
-        }
-        server = _SelfAddressedServer(env, log_path=tmp_path_factory.mktemp("ticket-live") / "server.log")
-        with server:
-            stripe_server.webhook_url = server.base_url + "/api/v1/stripe/webhook"
-            yield server, stripe_server
+    with app_with_stripe(test_env, tmp_path_factory.mktemp("ticket-live")) as servers:
+        yield servers
 
 
 async def test_attendee_pays_for_a_ticket_and_comes_back_confirmed(
