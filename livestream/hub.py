@@ -229,3 +229,14 @@ async def until_closed(socket: Any) -> None:
     """Client messages are ignored; this only notices the client going away."""
     while (await socket.receive())["type"] != "websocket.disconnect":
         pass
+
+
+async def serve(socket: Any, topic: str, greeting: Callable[[], Awaitable[Any]]) -> None:
+    """Accept ``socket``, send it ``greeting()`` and then every message of ``topic`` until the
+    client goes away (the whole life of a read-only live socket)."""
+    live = app_hub(socket.app)
+    if live is None:  # pragma: no cover - the app always has the channels plugin
+        raise WebSocketException(detail="live updates unavailable", code=1011)
+    await socket.accept()
+    async with live.joined(topic, socket, greeting):
+        await until_closed(socket)

@@ -171,16 +171,11 @@ async def leaderboard_socket(socket: WebSocket, round_id: FromPath[int]) -> None
         await watchable_round(current_user(socket), round_id)
     except NotFound:
         raise WebSocketException(detail="not found", code=hub.CLOSE_NOT_FOUND) from None
-    live = hub.app_hub(socket.app)
-    if live is None:  # pragma: no cover - the app always has the channels plugin
-        raise WebSocketException(detail="live updates unavailable", code=1011)
-    await socket.accept()
 
     async def greeting() -> dict[str, Any]:
         return message(await board(round_id))
 
-    async with live.joined(topic(round_id), socket, greeting):
-        await hub.until_closed(socket)
+    await hub.serve(socket, topic(round_id), greeting)
 
 
 ROUTES = [leaderboard_socket]

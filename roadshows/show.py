@@ -228,13 +228,8 @@ async def show_socket(socket: WebSocket, event_id: FromPath[int]) -> None:
         event = await public_event(event_id, viewer)
     except NotFound:
         raise WebSocketException(detail="not found", code=hub.CLOSE_NOT_FOUND) from None
-    live = hub.app_hub(socket.app)
-    if live is None:  # pragma: no cover - the app always has the channels plugin
-        raise WebSocketException(detail="live updates unavailable", code=1011)
-    await socket.accept()
 
     async def greeting() -> dict[str, Any]:
         return message(await state_of(event))
 
-    async with live.joined(topic(event_id), socket, greeting):
-        await hub.until_closed(socket)
+    await hub.serve(socket, topic(event_id), greeting)
