@@ -128,7 +128,8 @@ test-postgres: deps frontend
 	LUYAN_TEST_DB=postgres $(PY) -m pytest -q $(PYTEST_ARGS)
 
 # -- benchmarks -------------------------------------------------------------------------------
-# They need PostgreSQL on 127.0.0.1:5432 (or LUYAN_BENCH_POSTGRES_URL); wrk, for cross-checks, is
+# The database benchmarks need PostgreSQL on 127.0.0.1:5432 (or LUYAN_BENCH_POSTGRES_URL; bench-audience
+# runs on SQLite); wrk, for cross-checks, is
 # installed from Debian when missing and we are root. Options: make bench-checkin BENCH_ARGS="--rounds 1"
 BENCH_ARGS ?=
 

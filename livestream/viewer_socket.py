@@ -17,6 +17,7 @@ many sockets from one address in this process (4429).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -56,18 +57,59 @@ def client_address(socket: WebSocket) -> str:
     return str(client[0]) if client else "unknown"
 
 
-@websocket(AUDIENCE_PATH, guards=[hub.same_origin, public])
-async def audience_socket(
-    socket: WebSocket, stream_id: FromPath[int], viewer: FromQuery[str | None] = None
-) -> None:
-    """Anyone who may see the stream's event: the audience figures, live."""
-    user = socket.scope.get("user")
+def uvicorn_protocol(socket: WebSocket) -> Any:
+    """The uvicorn protocol object under this socket when it is uvicorn's ``websockets-sansio``
+    implementation (the one ``--ws auto`` picks), else ``None``: the audience tick then writes
+    its pre-encoded frame straight to the transport (``audience.direct_write``) instead of
+    going through every middleware's ``send`` wrapper for each of thousands of sockets.
+
+    ASGI hands the app only ``send``; uvicorn's is a bound method of the protocol, wrapped by
+    Litestar and the middlewares in closures (some holding a connection object whose ``send``
+    is the next one), which are followed here, a few dozen steps at most."""
+    try:
+        from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+    except ImportError:
+        return None
+    seen: set[int] = set()
+    pending: list[Any] = [socket.send]
+    while pending and len(seen) < 32:
+        function = pending.pop()
+        if id(function) in seen:
+            continue
+        seen.add(id(function))
+        owner = getattr(function, "__self__", None)
+        if isinstance(owner, WebSocketsSansIOProtocol):
+            return owner
+        for cell in getattr(function, "__closure__", None) or ():
+            with contextlib.suppress(ValueError):  # an empty cell
+                value = cell.cell_contents
+                # a wrapper holds the next send itself, or a connection object that does
+                for found in (value, getattr(value, "send", None)):
+                    if callable(found) and not isinstance(found, type):
+                        pending.append(found)
+    return None
+
+
+async def _watched(stream_id: int, user: Any) -> tuple[int, int, str, int]:
+    """Id, event, status and stored peak of a stream the socket may watch (only these few
+    values stay in the handler's frame for the life of the socket, not the rows they came from:
+    tens of thousands of sockets per process)."""
     try:
         stream, _event = await public_stream(stream_id, user)
     except NotFound:
         raise WebSocketException(detail="not found", code=hub.CLOSE_NOT_FOUND) from None
     if stream.status == "ended":
         raise WebSocketException(detail="the stream has ended", code=CLOSE_ENDED)
+    return stream.id, stream.event_id, stream.status, stream.peak_viewers
+
+
+@websocket(AUDIENCE_PATH, guards=[hub.same_origin, public])
+async def audience_socket(
+    socket: WebSocket, stream_id: FromPath[int], viewer: FromQuery[str | None] = None
+) -> None:
+    """Anyone who may see the stream's event: the audience figures, live."""
+    user = socket.scope.get("user")
+    stream_id, event_id, status, peak = await _watched(stream_id, user)
     key = viewer_key(user, viewer)
     if key is None:
         raise WebSocketException(detail="a viewer id is required", code=CLOSE_INVALID)
@@ -80,10 +122,13 @@ async def audience_socket(
     connection = None
     try:
         await socket.accept()
-        connection = await audience.join(
-            stream.id, stream.event_id, stream.status, stream.peak_viewers, socket, key, address
-        )
-        await socket.send_text(audience.greeting(stream.id))
+        raw = uvicorn_protocol(socket)
+        if raw is not None and raw.handshake_complete:
+            # uvicorn keeps the handshake's request and response (their headers: about 2.5 kB)
+            # for the life of the socket but reads them only before the handshake completes.
+            raw.request = raw.response = None
+        connection = await audience.join(stream_id, event_id, status, peak, socket, key, address, raw)
+        await socket.send_text(audience.greeting(stream_id))
         while True:
             message = await socket.receive()
             if message["type"] == "websocket.disconnect":
