@@ -146,8 +146,10 @@ def _register_bearer_kinds() -> None:
 
 def _register_page_extras() -> None:
     from events.page_extras import register
+    from livestream.event_section import stream_section
     from roadshows.event_section import pitch_section
 
+    register(stream_section)
     register(pitch_section)
 
 

@@ -59,9 +59,17 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @contextlib.contextmanager
-def demo_server(var_dir: Path, test_env: dict[str, str], name: str) -> Iterator[tuple[Any, dict[str, str]]]:
+def demo_server(
+    var_dir: Path,
+    test_env: dict[str, str],
+    name: str,
+    *,
+    extra_env: dict[str, str] | None = None,
+    server_class: type | None = None,
+) -> Iterator[tuple[Any, dict[str, str]]]:
     """A live server on a fresh demo database (migrated and loaded as ``luyan demo`` does):
-    yields ``(server, env)``, ``env`` being what ``run`` needs to read the same database."""
+    yields ``(server, env)``, ``env`` being what ``run`` needs to read the same database.
+    ``extra_env`` adds settings (e.g. Stripe's); ``server_class`` replaces ``LiveServer``."""
     from tests.live import LiveServer
 
     with scratch_env(var_dir, name=name) as env:
@@ -70,7 +78,8 @@ def demo_server(var_dir: Path, test_env: dict[str, str], name: str) -> Iterator[
         database = env.get("LUYAN_DATABASE_URL", f"sqlite:///{var_dir / 'luyan.sqlite3'}")
         server_env = {**test_env, **{k: v for k, v in env.items() if k.startswith("LUYAN_")}}
         server_env["LUYAN_DATABASE_URL"] = database  # the demo's database, not the suite's
-        server = LiveServer(server_env, log_path=var_dir / "server.log", inherit_luyan_env=False)
+        server_env.update(extra_env or {})
+        server = (server_class or LiveServer)(server_env, log_path=var_dir / "server.log", inherit_luyan_env=False)
         server.start()
         try:
             yield server, env
