@@ -20,7 +20,8 @@ from typing import Any
 
 from litestar import Litestar
 
-from livestream.audience import Audience, Room
+from livestream.audience import Audience
+from livestream.audience_parts import Room
 
 LOG_VARIABLE = "BENCH_AUDIENCE_LOG"
 

@@ -60,7 +60,7 @@ def client_address(socket: WebSocket) -> str:
 def uvicorn_protocol(socket: WebSocket) -> Any:
     """The uvicorn protocol object under this socket when it is uvicorn's ``websockets-sansio``
     implementation (the one ``--ws auto`` picks), else ``None``: the audience tick then writes
-    its pre-encoded frame straight to the transport (``audience.direct_write``) instead of
+    its pre-encoded frame straight to the transport (``audience_parts.direct_write``) instead of
     going through every middleware's ``send`` wrapper for each of thousands of sockets.
 
     ASGI hands the app only ``send``; uvicorn's is a bound method of the protocol, wrapped by

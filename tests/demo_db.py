@@ -79,7 +79,9 @@ def demo_server(
         server_env = {**test_env, **{k: v for k, v in env.items() if k.startswith("LUYAN_")}}
         server_env["LUYAN_DATABASE_URL"] = database  # the demo's database, not the suite's
         server_env.update(extra_env or {})
-        server = (server_class or LiveServer)(server_env, log_path=var_dir / "server.log", inherit_luyan_env=False)
+        server = (server_class or LiveServer)(
+            server_env, log_path=var_dir / "server.log", inherit_luyan_env=False
+        )
         server.start()
         try:
             yield server, env

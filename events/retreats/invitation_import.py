@@ -23,11 +23,11 @@ import click
 from app.auth import CurrentUser
 from app.i18n import N_, _
 from events.retreats.invitation_schemas import MAX_COMPANIONS, ImportReport, InvitationCreate, RowError
+from events.retreats.invitation_text import normalise_email
 from events.retreats.invitations import (
     check_sendable,
     insert_invitations,
     invited_emails,
-    normalise_email,
     retreat_event,
 )
 

@@ -13,113 +13,44 @@ give one registration. A declined invitation may still be accepted until the eve
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from app.auth import CurrentUser
 from app.db import fast
-from app.errors import Conflict, DomainError, Forbidden, NotFound
-from app.i18n import N_
+from app.errors import DomainError, NotFound
 from app.mail.outbox import RenderedMail, enqueue, render_mail
-from app.settings import get_settings
 from events.access import organiser_event
 from events.registration_db import now, transaction
 from events.registration_mail import MailSet, format_moment, shared_context
 from events.retreats.companions import announce, confirmed_seat
+from events.retreats.invitation_errors import (
+    AlreadyAccepted,
+    AlreadyInvited,
+    GuestAlreadyRegistered,
+    InvitationClosed,
+    NotARetreat,
+    NotPublished,
+    NotRevocable,
+    OtherAccount,
+    SignInRequired,
+)
 from events.retreats.invitation_schemas import (
     InvitationCreate,
     InvitationCreated,
     InvitationList,
     InvitationRead,
 )
+from events.retreats.invitation_text import (
+    aware,
+    guess_locale,
+    hash_secret,
+    invitation_link,
+    new_secret,
+    normalise_email,
+)
 from events.tables import RetreatInvitation
-
-LINK_PATH = "/retreat-invitations/"
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-class NotARetreat(Conflict):
-    code, message = "not_a_retreat", N_("Personal invitations are for retreats only.")
-
-
-class NotPublished(Conflict):
-    code, message = "retreat_not_published", N_("Publish the retreat before sending invitations.")
-
-
-class AlreadyInvited(Conflict):
-    code, message = "already_invited", N_("This email address is already invited to this event.")
-
-
-class NotRevocable(Conflict):
-    code, message = (
-        "invitation_not_revocable",
-        N_("An accepted invitation cannot be revoked; cancel the guest's registration instead."),
-    )
-
-
-class InvitationClosed(Conflict):
-    code, message = (
-        "invitation_closed",
-        N_("The event has started: this invitation can no longer be answered."),
-    )
-
-
-class AlreadyAccepted(Conflict):
-    code, message = "invitation_already_accepted", N_("This invitation has already been accepted.")
-
-
-class SignInRequired(Forbidden):
-    code, message = "sign_in_required", N_("Sign in with the account of this email address to accept.")
-
-
-class OtherAccount(Conflict):
-    code, message = (
-        "invitation_other_account",
-        N_("This invitation is addressed to another email address. Sign out, then open the link again."),
-    )
-
-
-class GuestAlreadyRegistered(Conflict):
-    code, message = "already_registered", N_("This account is already registered for this event.")
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def new_secret() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def invitation_link(secret: str) -> str:
-    return get_settings().public_base_url + LINK_PATH + secret
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def aware(value: Any) -> dt.datetime:
-    """SQLite may hand back text or naive datetimes; timestamps are stored in UTC."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def guess_locale(name: str, organisation: str, account_locale: str | None = None) -> str:
-    """The account's language; otherwise English only for a name and organisation written
-    wholly in Latin letters, else Chinese (most guests of these retreats read Chinese)."""
-    if account_locale:
-        return account_locale
-    text = f"{name} {organisation}"
-    if _CJK.search(text) or not text.strip() or not text.isascii():
-        return "zh"
-    return "en"
 
 
 async def _account_locale(email: str) -> str | None:

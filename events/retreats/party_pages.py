@@ -26,7 +26,7 @@ from checkin.tokens import NotIssuable, ensure_token
 from events.page_helpers import translated_errors
 from events.retreats import companions
 from events.retreats.invitation_schemas import AGE_GROUPS, RELATIONSHIPS, CompanionCreate, CompanionUpdate
-from events.retreats.invitations import aware
+from events.retreats.invitation_text import aware
 
 PAGE_OPTS: dict[str, Any] = {"include_in_schema": False, "guards": [requires_login]}
 RELATIONSHIP_LABELS = {

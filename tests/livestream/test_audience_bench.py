@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from websockets.frames import Frame, Opcode
 
-from livestream.audience import text_frame
+from livestream.audience_parts import text_frame
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 

@@ -12,7 +12,8 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from livestream.audience import PER_ADDRESS_VARIABLE, Audience, audience_for, per_address_limit
+from livestream.audience import Audience, audience_for
+from livestream.audience_parts import PER_ADDRESS_VARIABLE, per_address_limit
 from tests.factories import Factory
 from tests.livestream.audience_support import (
     ViewerSocket,
