@@ -36,7 +36,8 @@ from roadshows.judging_schemas import (
     entry_read,
     score_read,
 )
-from roadshows.rounds import list_judges, locked_round, round_read, transaction
+from roadshows.panel import list_judges
+from roadshows.rounds import locked_round, round_read, transaction
 from roadshows.tables import ContestRound, Criterion, JudgeAssignment, JudgeConflict, Score, Submission
 
 ENTRY_SQL = """

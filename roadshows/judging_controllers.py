@@ -13,7 +13,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from app.auth import current_user, requires_login, requires_organiser
-from roadshows import judging, rounds
+from roadshows import judging, panel, rounds
 from roadshows.judging_schemas import (
     ConflictDeclare,
     ConflictRead,
@@ -169,7 +169,7 @@ class RoundController(Controller):
     # -- panel -------------------------------------------------------------------------------
     @get("/{round_id:int}/judges", guards=ORGANISER, summary="The round's panel with each judge's progress")
     async def list_judges(self, request: Request, round_id: RoundId) -> list[JudgeRead]:
-        return await rounds.list_judges(current_user(request), round_id)
+        return await panel.list_judges(current_user(request), round_id)
 
     @post(
         "/{round_id:int}/judges",
@@ -180,7 +180,7 @@ class RoundController(Controller):
     async def add_judge(
         self, request: Request, round_id: RoundId, data: JSONBody[JudgeAdd]
     ) -> list[JudgeRead]:
-        return await rounds.add_judge(current_user(request), round_id, data)
+        return await panel.add_judge(current_user(request), round_id, data)
 
     @delete(
         "/{round_id:int}/judges/{user_id:int}",
@@ -189,7 +189,7 @@ class RoundController(Controller):
         summary="Take a judge who has not scored off the panel",
     )
     async def remove_judge(self, request: Request, round_id: RoundId, user_id: FromPath[int]) -> None:
-        await rounds.remove_judge(current_user(request), round_id, user_id)
+        await panel.remove_judge(current_user(request), round_id, user_id)
 
     # -- conflicts of interest ---------------------------------------------------------------
     @post(

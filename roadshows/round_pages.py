@@ -21,7 +21,7 @@ from app.forms import convert_form, read_form
 from app.i18n import N_, _
 from app.templating import page, set_flash
 from events.page_helpers import checkboxes, translated_errors
-from roadshows import judging, rounds
+from roadshows import judging, panel, rounds
 from roadshows.access import organiser_call, organiser_round
 from roadshows.judge_pages import HELPERS
 from roadshows.judging_schemas import (
@@ -319,7 +319,7 @@ async def add_judge(request: Request, round_id: FromPath[int]) -> Template | Red
     async def action(form: JudgeAdd) -> None:
         if form.email is None:
             raise InvalidInput({"email": N_("Give the judge's e-mail or account id.")})
-        await rounds.add_judge(user, round_id, form)
+        await panel.add_judge(user, round_id, form)
 
     return await _form_action(request, round_id, "panel", JudgeAdd, action, N_("The judge is on the panel."))
 
@@ -331,7 +331,7 @@ async def remove_judge(
     user = current_user(request)
 
     async def action(_form: None) -> None:
-        await rounds.remove_judge(user, round_id, user_id)
+        await panel.remove_judge(user, round_id, user_id)
 
     return await _form_action(
         request, round_id, "panel", None, action, N_("The judge was taken off the panel.")

@@ -7,6 +7,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from app.errors import Conflict, Forbidden
+from app.i18n import N_
+
 Plan = Literal["monthly", "annual"]
 MAX_SEATS = 500
 
@@ -105,3 +108,19 @@ class WebhookReceived(msgspec.Struct, kw_only=True):
     received: bool
     duplicate: bool
     outcome: str
+
+
+# -- errors ------------------------------------------------------------------------------------
+class NotInstitutionAdmin(Forbidden):
+    code = "not_institution_admin"
+    message = N_("Only the institution's admins can manage its subscription and seats.")
+
+
+class AlreadySubscribed(Conflict):
+    code = "already_subscribed"
+    message = N_("This institution already has a subscription. Manage it in the billing portal.")
+
+
+class NoBillingAccount(Conflict):
+    code = "no_billing_account"
+    message = N_("This institution has no billing account yet: subscribe first.")

@@ -21,16 +21,19 @@ from typing import Any
 
 from app.accounts.tables import Institution, InstitutionMember
 from app.auth import CurrentUser
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound
 from app.i18n import N_, _
 from app.payments.errors import PaymentsNotConfigured, PlanNotAvailable
 from app.payments.gateway import StripeGateway
 from app.settings import StripeSettings
 from roadshows.entitlements import LIVE_STATUSES, institutions_with_access
 from roadshows.subscription_schemas import (
+    AlreadySubscribed,
     CheckoutStarted,
     InstitutionAccessRead,
     MemberRead,
+    NoBillingAccount,
+    NotInstitutionAdmin,
     PlanRead,
     PlansRead,
     PortalStarted,
@@ -52,21 +55,6 @@ STATUS_NAMES = {
 TERMINAL_STATUSES = ("canceled", "incomplete_expired")  # a Stripe subscription never leaves these
 # A Stripe subscription in these states is managed in the portal, not replaced by a new Checkout.
 ONGOING_STATUSES = ("active", "trialing", "past_due", "unpaid")
-
-
-class NotInstitutionAdmin(Forbidden):
-    code = "not_institution_admin"
-    message = N_("Only the institution's admins can manage its subscription and seats.")
-
-
-class AlreadySubscribed(Conflict):
-    code = "already_subscribed"
-    message = N_("This institution already has a subscription. Manage it in the billing portal.")
-
-
-class NoBillingAccount(Conflict):
-    code = "no_billing_account"
-    message = N_("This institution has no billing account yet: subscribe first.")
 
 
 def now() -> dt.datetime:

@@ -8,6 +8,9 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from app.errors import Conflict, InvalidInput
+from app.i18n import N_
+
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 OptionalName = Annotated[str, Meta(max_length=200)]
 Night = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", description="A local date, YYYY-MM-DD")]
@@ -221,3 +224,13 @@ class Manifest(Struct):
 
 def to_dict(value: Struct) -> dict:
     return msgspec.to_builtins(value)
+
+
+# -- errors ------------------------------------------------------------------------------------
+class RoomTaken(Conflict):
+    code = "room_taken"
+    message = N_("Room %(room)s is already taken on the night of %(night)s.")
+
+
+class RoomTooSmall(InvalidInput):
+    code = "room_too_small"

@@ -25,6 +25,8 @@ from events.retreats.lodging_schemas import (
     MoveRequest,
     PartyRead,
     ReleaseRequest,
+    RoomTaken,
+    RoomTooSmall,
     Stay,
     SwapRequest,
     UnplacedParty,
@@ -33,15 +35,6 @@ from events.retreats.rooms import event_nights, event_rooms, local_day, nights_b
 from events.tables import Companion, Event, Registration, RoomNight, TravelPlan
 
 AUTO_ATTEMPTS = 3
-
-
-class RoomTaken(Conflict):
-    code = "room_taken"
-    message = N_("Room %(room)s is already taken on the night of %(night)s.")
-
-
-class RoomTooSmall(InvalidInput):
-    code = "room_too_small"
 
 
 def is_room_clash(exc: BaseException) -> bool:
