@@ -11,7 +11,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from app.i18n import LOCALE_COOKIE, current_locale, negotiate
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def scope_header(scope: Scope, name: bytes) -> str | None:
+    """The first value of header ``name`` (lower-case bytes, as ASGI servers pass names)."""
     for key, value in scope.get("headers", []):
         if key == name:
             return value.decode("latin-1")
@@ -19,7 +20,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def _cookie(scope: Scope, name: str) -> str | None:
-    raw = _header(scope, b"cookie")
+    raw = scope_header(scope, b"cookie")
     if not raw:
         return None
     for part in raw.split(";"):
@@ -39,7 +40,7 @@ class LocaleMiddleware:
         if scope["type"] not in (ScopeType.HTTP, ScopeType.WEBSOCKET):
             await self.app(scope, receive, send)
             return
-        locale = negotiate(_cookie(scope, LOCALE_COOKIE), _header(scope, b"accept-language"))
+        locale = negotiate(_cookie(scope, LOCALE_COOKIE), scope_header(scope, b"accept-language"))
         token = current_locale.set(locale)
         try:
             await self.app(scope, receive, send)
@@ -63,10 +64,10 @@ class TokenAwareCSRFMiddleware(CSRFMiddleware):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP:
-            if _header(scope, b"authorization"):
+            if scope_header(scope, b"authorization"):
                 await self.app(scope, receive, send)
                 return
-            content_type = (_header(scope, b"content-type") or "").split(";")[0].strip()
+            content_type = (scope_header(scope, b"content-type") or "").split(";")[0].strip()
             has_session = (
                 _cookie(scope, self.session_cookie) is not None
                 or _cookie(scope, self.session_cookie + "-0") is not None

@@ -95,14 +95,21 @@ class _Outbox:
         self.loop: asyncio.AbstractEventLoop | None = None
 
     def add(self, event_id: int, direction: str, at: dt.datetime) -> None:
-        batch = self.pending.setdefault(event_id, _Batch())
+        self.add_many([(event_id, direction, at)])
+
+    def add_many(self, scans: list[tuple[int, str, dt.datetime]]) -> None:
+        """Admitted scans as (event id, direction, scanned at), announced now."""
         now = time.time()
-        batch.scans += 1
-        batch.last = max(batch.last, now)
-        if direction == "entry":
-            at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-            stamp = math.ceil(now / ANNOUNCE_STEP_S) * ANNOUNCE_STEP_S
-            batch.arrivals[(int(at.timestamp()) // stats.MINUTE, round(stamp, 3))] += 1
+        stamp = round(math.ceil(now / ANNOUNCE_STEP_S) * ANNOUNCE_STEP_S, 3)
+        for event_id, direction, at in scans:
+            batch = self.pending.get(event_id)
+            if batch is None:
+                batch = self.pending[event_id] = _Batch()
+            batch.scans += 1
+            batch.last = max(batch.last, now)
+            if direction == "entry":
+                at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+                batch.arrivals[(int(at.timestamp()) // stats.MINUTE, stamp)] += 1
         loop = asyncio.get_running_loop()
         if self.timer is None or self.loop is not loop:  # (a timer of a finished loop never fires)
             self.loop, self.timer = loop, loop.call_later(PUBLISH_EVERY_S, self.flush)
@@ -133,6 +140,14 @@ async def publish_scan(event_id: int, admitted: bool, direction: str, at: dt.dat
     """Refused scans change no figure; admitted ones (in or out) are announced, batched."""
     if admitted:
         _outbox.add(event_id, direction, at)
+
+
+@signals.batch_form(publish_scan)
+def publish_scans(payloads: signals.Payloads) -> None:
+    """``publish_scan`` for a whole batch of scans at once."""
+    admitted = [(p["event_id"], p["direction"], p["at"]) for p in payloads if p["admitted"]]
+    if admitted:
+        _outbox.add_many(admitted)
 
 
 # -- shared counts ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Writing batches of scans in one transaction, on SQLite and on PostgreSQL.
+"""Writing batches of scans in one transaction: what both databases share, and PostgreSQL.
 
 Both writers read what the batch needs (recorded nonces, live devices, ticket states), let
 ``scan_plan.plan_batch`` decide, and write the scans and presence changes it returns.
@@ -9,8 +9,8 @@ same statement that reads the ticket's state. A token not found there is ``unkno
 it is (garbage, forged, tampered); a found one states claims the server itself wrote. The
 signature is for offline scanners, which have no database (``tokens.verify_token``).
 
-* SQLite: ``sqlite_write`` runs on the fast path's writer thread inside ``BEGIN IMMEDIATE`` under
-  the process write lock, so batches never overlap.
+* SQLite: ``checkin.scan_store_sqlite.sqlite_write`` runs on the fast path's writer thread inside
+  ``BEGIN IMMEDIATE`` under the process write lock, so batches never overlap.
 * PostgreSQL: ``pg_write`` takes a transaction-level advisory lock per event first, so batches
   of different processes for the same event run one after another; each step is one statement
   over arrays (``unnest``), a handful of round trips per batch whatever its size. The unique
@@ -20,7 +20,6 @@ signature is for offline scanners, which have no database (``tokens.verify_token
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 from checkin.scan_plan import Plan, Verdict, plan_batch
@@ -28,12 +27,12 @@ from checkin.scan_rules import UNKNOWN, WRONG_EVENT, ScanJob, TicketState
 
 ADVISORY_NAMESPACE = 0x4C594353  # "LYCS": check-in scans; the second key is the event id
 
-_STATE_COLUMNS = """
+STATE_COLUMNS = """
        r.id, r.event, r.status, r.ticket_type, r.code, r.attendee_name, r.attendee_organisation,
        (SELECT t.serial FROM luyan_ticket_token t
          WHERE t.registration = r.id AND t.revoked_at IS NULL) AS live_serial,
        p.id AS presence_id, p.inside, p.first_at, fc.device_label AS first_device"""
-_STATE_JOINS = """
+STATE_JOINS = """
 LEFT JOIN luyan_checkin_presence p ON p.registration = r.id AND p.checkin_list = {list}
 LEFT JOIN luyan_checkin fc ON fc.id = p.first_checkin"""
 
@@ -55,13 +54,13 @@ _BY_REGISTRATION_CTE = (
     "UNION SELECT registration, checkin_list FROM prior WHERE registration IS NOT NULL)"
 )
 _BY_TOKEN = (
-    f"SELECT {_NO_PRIOR}, s.tok, issued.serial AS token_serial, s.lst AS list_id, {_STATE_COLUMNS} "
+    f"SELECT {_NO_PRIOR}, s.tok, issued.serial AS token_serial, s.lst AS list_id, {STATE_COLUMNS} "
     "FROM {source} JOIN luyan_ticket_token issued ON issued.token = s.tok "
-    "JOIN luyan_registration r ON r.id = issued.registration" + _STATE_JOINS.format(list="s.lst")
+    "JOIN luyan_registration r ON r.id = issued.registration" + STATE_JOINS.format(list="s.lst")
 )
 _BY_REGISTRATION = (
-    f"SELECT {_NO_PRIOR}, NULL, NULL, s.lst, {_STATE_COLUMNS} "
-    "FROM by_registration AS s JOIN luyan_registration r ON r.id = s.reg" + _STATE_JOINS.format(list="s.lst")
+    f"SELECT {_NO_PRIOR}, NULL, NULL, s.lst, {STATE_COLUMNS} "
+    "FROM by_registration AS s JOIN luyan_registration r ON r.id = s.reg" + STATE_JOINS.format(list="s.lst")
 )
 _PRIOR_ROWS = (
     "SELECT nonce_key, id, code, admitted, conflict, registration, checkin_list"
@@ -78,15 +77,11 @@ PG_READ_SQL = (
     + _BY_TOKEN.replace("{source}", "unnest($2::text[], $3::int[]) AS s(tok, lst)")
     + f" UNION ALL {_BY_REGISTRATION} UNION ALL {_PRIOR_ROWS}"
 )
-_CHECKIN_COLUMNS = (
+CHECKIN_COLUMNS = (
     "event, checkin_list, registration, serial, device, staff_user, device_label, nonce_key, "
     "direction, code, admitted, offline, conflict, scanned_at, created_at"
 )
-_PRESENCE_COLUMNS = "event, checkin_list, registration, inside, entries, first_checkin, first_at, last_at"
-SQLITE_PRESENCE_UPDATE_SQL = (
-    "UPDATE luyan_checkin_presence SET inside = ?, entries = entries + ?, last_at = ? "
-    "WHERE checkin_list = ? AND registration = ?"
-)
+PRESENCE_COLUMNS = "event, checkin_list, registration, inside, entries, first_checkin, first_at, last_at"
 PG_LOCK_AND_DEVICES_SQL = """
 SELECT ARRAY(SELECT id FROM luyan_scanner_device WHERE revoked_at IS NULL AND id = ANY($3::int[]))
   FROM (SELECT pg_advisory_xact_lock($1, $2)) AS locked
@@ -95,13 +90,13 @@ SELECT ARRAY(SELECT id FROM luyan_scanner_device WHERE revoked_at IS NULL AND id
 # presence rows (pointing at their scan, found by nonce) and the changed presence rows.
 PG_WRITE_SQL = f"""
 WITH recorded AS (
-  INSERT INTO luyan_checkin ({_CHECKIN_COLUMNS})
+  INSERT INTO luyan_checkin ({CHECKIN_COLUMNS})
   SELECT x.*, $15::timestamptz FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[],
       $7::text[], $8::text[], $9::text[], $10::text[], $11::bool[], $12::bool[], $13::bool[],
       $14::timestamptz[]) AS x
   RETURNING id, nonce_key
 ), entered AS (
-  INSERT INTO luyan_checkin_presence ({_PRESENCE_COLUMNS})
+  INSERT INTO luyan_checkin_presence ({PRESENCE_COLUMNS})
   SELECT n.event, n.lst, n.reg, n.inside, n.added, recorded.id, n.at, n.at
     FROM unnest($16::int[], $17::int[], $18::int[], $19::bool[], $20::int[], $21::text[], $22::timestamptz[])
          AS n(event, lst, reg, inside, added, first_nonce, at)
@@ -114,36 +109,6 @@ WITH recorded AS (
 )
 SELECT id, nonce_key FROM recorded
 """
-
-
-@functools.lru_cache(maxsize=256)
-def _sqlite_read_sql(nonces: int, tokens: int, registrations: int) -> str:
-    """``PG_READ_SQL`` for SQLite: parameters are the nonce keys, then (token, list) pairs, then
-    (registration, list) pairs."""
-
-    def pairs(count: int) -> str:
-        return f"VALUES {', '.join(['(?, ?)'] * count)}" if count else "SELECT NULL, NULL WHERE 0"
-
-    marks = ", ".join("?" * nonces)
-    return (
-        f"WITH {_PRIOR_CTE.format(match=f'IN ({marks})')}, "
-        f"st(tok, lst) AS ({pairs(tokens)}), sr(reg, lst) AS ({pairs(registrations)}), "
-        f"{_BY_REGISTRATION_CTE.format(source='sr')} "
-        + _BY_TOKEN.replace("{source}", "st AS s")
-        + f" UNION ALL {_BY_REGISTRATION} UNION ALL {_PRIOR_ROWS}"
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _sqlite_insert_sql(rows: int) -> str:
-    values = ", ".join(["(" + ", ".join("?" * 15) + ")"] * rows)
-    return f"INSERT INTO luyan_checkin ({_CHECKIN_COLUMNS}) VALUES {values} RETURNING nonce_key, id"
-
-
-@functools.lru_cache(maxsize=256)
-def _sqlite_presence_insert_sql(rows: int) -> str:
-    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * rows)
-    return f"INSERT INTO luyan_checkin_presence ({_PRESENCE_COLUMNS}) VALUES {values}"
 
 
 def recognise(job: ScanJob, issued: dict[str, tuple[int, int]]) -> Verdict | None:
@@ -175,7 +140,7 @@ def state_from_row(row: dict[str, Any]) -> TicketState:
     )
 
 
-def _wanted(jobs: list[ScanJob]) -> tuple[list[str], list[tuple[str, int]], list[tuple[int, int]]]:
+def wanted(jobs: list[ScanJob]) -> tuple[list[str], list[tuple[str, int]], list[tuple[int, int]]]:
     """What the batch's read looks up: its nonce keys, the (token, list) pairs of well-formed
     tokens and the (registration, list) pairs of manual check-ins."""
     nonces = {job.nonce_key for job in jobs}
@@ -212,62 +177,6 @@ def _read(
     return prior, [recognise(job, issued) for job in jobs], states
 
 
-# --- SQLite -------------------------------------------------------------------------------
-
-
-def sqlite_write(conn: Any, jobs: list[ScanJob], now: dt.datetime) -> Plan:
-    """On the writer thread, inside the fast path's IMMEDIATE transaction."""
-    nonces, tokens, registrations = _wanted(jobs)
-    args = [*nonces, *(value for pair in (*tokens, *registrations) for value in pair)]
-    rows = conn.raw.execute(_sqlite_read_sql(len(nonces), len(tokens), len(registrations)), args).fetchall()
-    prior, verdicts, states = _read(jobs, rows)
-    device_ids = sorted({job.device_id for job in jobs if job.device_id is not None})
-    live: set[int] = set()
-    if device_ids:
-        marks = ", ".join(f"${i + 1}" for i in range(len(device_ids)))
-        live = {
-            row["id"]
-            for row in conn.fetch(
-                f"SELECT id FROM luyan_scanner_device WHERE revoked_at IS NULL AND id IN ({marks})",
-                *device_ids,
-            )
-        }
-    plan = plan_batch(jobs, verdicts, prior, states, live)
-    # Few statements per batch: every statement lets go of the GIL and has to win it back
-    # from the busy event loop, so one multi-row INSERT beats one INSERT per scan.
-    raw = conn.raw
-    ids: list[int] = []
-    if plan.rows:
-        args = [
-            value
-            for r in plan.rows
-            for value in (
-                r.event, r.checkin_list, r.registration, r.serial, r.device, r.staff_user, r.device_label,
-                r.nonce_key, r.direction, r.code, r.admitted, r.offline, r.conflict, r.scanned_at, now,
-            )
-        ]  # fmt: skip
-        by_nonce = dict(raw.execute(_sqlite_insert_sql(len(plan.rows)), args).fetchall())
-        ids = [by_nonce[r.nonce_key] for r in plan.rows]
-    new = [w for w in plan.presence.values() if w.new]
-    if new:
-        args = [
-            value
-            for w in new
-            for value in (
-                w.event, w.checkin_list, w.registration, w.inside, w.add_entries,
-                ids[w.first_row] if w.first_row is not None else None, w.at, w.at,
-            )
-        ]  # fmt: skip
-        raw.execute(_sqlite_presence_insert_sql(len(new)), args)
-    for w in plan.presence.values():
-        if not w.new:
-            raw.execute(
-                SQLITE_PRESENCE_UPDATE_SQL, (w.inside, w.add_entries, w.at, w.checkin_list, w.registration)
-            )
-    plan.assign_ids(ids)
-    return plan
-
-
 # --- PostgreSQL ---------------------------------------------------------------------------
 
 
@@ -282,7 +191,7 @@ async def pg_write(conn: Any, jobs: list[ScanJob], now: dt.datetime) -> Plan:
             live = set(await conn.fetchval(PG_LOCK_AND_DEVICES_SQL, ADVISORY_NAMESPACE, event_id, device_ids))
         else:
             await conn.execute("SELECT pg_advisory_xact_lock($1, $2)", ADVISORY_NAMESPACE, event_id)
-    nonces, tokens, registrations = _wanted(jobs)
+    nonces, tokens, registrations = wanted(jobs)
     rows = await conn.fetch(
         PG_READ_SQL,
         nonces,

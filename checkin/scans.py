@@ -39,7 +39,8 @@ from checkin.scan_schemas import (
     SyncRequest,
     SyncResponse,
 )
-from checkin.scan_store import pg_write, sqlite_write
+from checkin.scan_store import pg_write
+from checkin.scan_store_sqlite import sqlite_write
 from checkin.scanner_auth import Scanner, may_scan
 from checkin.tables import CheckinList
 from checkin.tokens import event_days, read_claims

@@ -156,6 +156,15 @@ async def onsite_changed(event_id: int, admitted: bool = True, **_: Any) -> None
         audience.checkin_changed(event_id)
 
 
+@signals.batch_form(onsite_changed)
+def onsite_changed_many(payloads: signals.Payloads) -> None:
+    """``onsite_changed`` for a batch of scans: once per event with an admission."""
+    audience = _running_audience()
+    if audience is not None:
+        for event_id in {payload["event_id"] for payload in payloads if payload.get("admitted", True)}:
+            audience.checkin_changed(event_id)
+
+
 @listener("livestream.stream_changed")
 async def stream_changed(stream_id: int, status: str, **_: Any) -> None:
     audience = _running_audience()
