@@ -1,5 +1,6 @@
 """The demo conference's door: the demo check-in staff member signs in on the phone scanner and
-scans the demo attendee's real ticket, online and then (a second ticket) offline.
+scans the demo attendee's real ticket, online and then (a second ticket) offline; on another
+phone, the camera scans a third guest's ticket with the network gone, and it is synced once.
 
 The demo is loaded into a database of its own (as ``luyan demo`` does on a fresh machine); the
 conference is moved to today so its tickets are valid now, and a server is started on it.
@@ -7,6 +8,7 @@ conference is moved to today so its tickets are valid now, and a server is start
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -37,14 +39,14 @@ async def main():
         Event.id == event["id"])
     mine = await Registration.select(Registration.id, Registration.attendee_name).where(
         (Registration.event == event["id"]) & (Registration.user.email == "attendee@luyan.demo")).first()
-    other = await Registration.select(Registration.id, Registration.attendee_name).where(
+    others = await Registration.select(Registration.id, Registration.attendee_name).where(
         (Registration.event == event["id"]) & (Registration.status == "confirmed") & (Registration.id != mine["id"])
-    ).first()
+    ).order_by(Registration.id).limit(2)
     door = await CheckinList.select(CheckinList.id).where(
         (CheckinList.event == event["id"]) & (CheckinList.name_en == "Main entrance")).first()
     print(json.dumps({
         "event_id": event["id"], "list_id": door["id"],
-        "tickets": [[r["id"], r["attendee_name"], await ensure_token(r["id"])] for r in (mine, other)],
+        "tickets": [[r["id"], r["attendee_name"], await ensure_token(r["id"])] for r in (mine, *others)],
     }))
 
 asyncio.run(main())
@@ -74,26 +76,29 @@ def demo_door(tmp_path_factory: pytest.TempPathFactory, test_env: dict[str, str]
 async def staff_phone(
     chromium_path: str, demo_door: dict, tmp_path: Path
 ) -> AsyncIterator[tuple[Page, Path]]:
-    """Chromium on a phone-sized page whose camera shows a clip written to ``clip`` first."""
+    """Chromium on a phone-sized page whose camera shows the demo attendee's ticket."""
+    async with _phone_showing(chromium_path, demo_door, tmp_path, demo_door["tickets"][0][2]) as page:
+        yield page, tmp_path
+
+
+@contextlib.asynccontextmanager
+async def _phone_showing(
+    chromium_path: str, demo_door: dict, tmp_path: Path, token: str
+) -> AsyncIterator[Page]:
     clip = tmp_path / "ticket.y4m"
-    write_y4m(clip, demo_door["tickets"][0][2])
+    write_y4m(clip, token)
     async with async_playwright() as playwright:
         browser, context = await open_phone(playwright, chromium_path, clip, demo_door["server"].base_url)
         context.set_default_timeout(20_000)
         page = await context.new_page()
         page.on("pageerror", lambda error: print(f"[browser error] {error}"))
         try:
-            yield page, tmp_path
+            yield page
         finally:
             await browser.close()
 
 
-async def test_demo_staff_scans_the_demo_attendee_s_ticket(
-    staff_phone: tuple[Page, Path], demo_door: dict
-) -> None:
-    page, tmp_path = staff_phone
-    (mine_id, mine_name, _token), (other_id, other_name, other_token) = demo_door["tickets"]
-
+async def _sign_in_at_the_door(page: Page, demo_door: dict) -> None:
     await page.goto("/login?next=/scanner")
     await page.locator('input[name="email"]').fill("staff@luyan.demo")
     await page.locator('input[name="password"]').fill("luyan-demo")
@@ -103,6 +108,15 @@ async def test_demo_staff_scans_the_demo_attendee_s_ticket(
     await page.get_by_test_id("event-select").select_option(str(demo_door["event_id"]))
     await page.get_by_test_id("list-select").select_option(str(demo_door["list_id"]))
     await expect(page.get_by_test_id("bundle-info")).to_contain_text("Offline data from")
+
+
+async def test_demo_staff_scans_the_demo_attendee_s_ticket(
+    staff_phone: tuple[Page, Path], demo_door: dict
+) -> None:
+    page, tmp_path = staff_phone
+    (mine_id, mine_name, _token), (other_id, other_name, other_token), _third = demo_door["tickets"]
+
+    await _sign_in_at_the_door(page, demo_door)
 
     await page.get_by_test_id("start-scanning").click()
     result = page.get_by_test_id("scan-result")
@@ -125,5 +139,35 @@ async def test_demo_staff_scans_the_demo_attendee_s_ticket(
 
     rows = json.loads(demo_db.run(demo_door["env"], "-c", CHECK, str(demo_door["list_id"])).stdout)
     admitted = [(r["registration"], r["offline"]) for r in rows if r["admitted"]]
-    assert admitted == [(mine_id, False), (other_id, True)], rows
+    assert admitted[:2] == [(mine_id, False), (other_id, True)], rows
     assert other_token  # issued on the demo database, like every confirmed registration's ticket
+
+
+async def test_demo_ticket_scanned_by_the_camera_offline_is_synced_once(
+    chromium_path: str, demo_door: dict, tmp_path: Path
+) -> None:
+    third_id, third_name, third_token = demo_door["tickets"][2]
+    async with _phone_showing(chromium_path, demo_door, tmp_path, third_token) as page:
+        await _sign_in_at_the_door(page, demo_door)
+        await page.context.set_offline(True)
+        await page.get_by_test_id("start-scanning").click()
+        result = page.get_by_test_id("scan-result")
+        await expect(result).to_have_attribute("data-code", "ok")
+        await expect(result).to_have_attribute("data-offline", "true")
+        await expect(page.get_by_test_id("result-name")).to_have_text(third_name)
+        await expect(page.get_by_test_id("offline-banner")).to_have_attribute("data-queued", "1")
+        await page.screenshot(path=str(tmp_path / "demo-offline-camera.png"))
+        await result.click()
+
+        await page.context.set_offline(False)
+        await expect(page.get_by_test_id("offline-banner")).to_be_hidden(timeout=30_000)
+        # Online again, a fresh look at the same ticket: the server says it is already in.
+        await page.reload()
+        await expect(page.get_by_test_id("list-select")).to_have_value(str(demo_door["list_id"]))
+        await page.get_by_test_id("start-scanning").click()
+        await expect(result).to_have_attribute("data-code", "already_checked_in")
+        await expect(result).to_have_attribute("data-offline", "false")
+
+    rows = json.loads(demo_db.run(demo_door["env"], "-c", CHECK, str(demo_door["list_id"])).stdout)
+    mine = [(r["code"], r["admitted"], r["offline"]) for r in rows if r["registration"] == third_id]
+    assert mine == [("ok", True, True), ("already_checked_in", False, False)], rows
