@@ -27,7 +27,7 @@ SLUG = "jinhua-development-conference-2026"
 
 # Run against the demo database: move the conference to today, issue two tickets, read back.
 PREPARE = """
-import asyncio, datetime as dt, json, sys
+import asyncio, collections, datetime as dt, json, sys
 from checkin.tables import CheckinList
 from checkin.tokens import ensure_token
 from events.tables import Event, Registration
@@ -39,9 +39,12 @@ async def main():
         Event.id == event["id"])
     mine = await Registration.select(Registration.id, Registration.attendee_name).where(
         (Registration.event == event["id"]) & (Registration.user.email == "attendee@luyan.demo")).first()
-    others = await Registration.select(Registration.id, Registration.attendee_name).where(
+    confirmed = await Registration.select(Registration.id, Registration.attendee_name).where(
         (Registration.event == event["id"]) & (Registration.status == "confirmed") & (Registration.id != mine["id"])
-    ).order_by(Registration.id).limit(2)
+    ).order_by(Registration.id)
+    # Guests found by name in the offline search: names no one else at the event has.
+    names = collections.Counter(r["attendee_name"] for r in confirmed)
+    others = [r for r in confirmed if names[r["attendee_name"]] == 1][:2]
     door = await CheckinList.select(CheckinList.id).where(
         (CheckinList.event == event["id"]) & (CheckinList.name_en == "Main entrance")).first()
     print(json.dumps({
