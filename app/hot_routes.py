@@ -14,7 +14,7 @@ OpenAPI) and do those steps directly:
 * ``EncodedJSON(value)``: the answer, encoded once and sent as is.
 
 A route built this way is documented and behaves exactly like one taking ``data:`` and
-returning a Struct (``tests/checkin/test_scan_route.py`` compares them).
+returning a Struct (``tests/test_hot_routes.py`` compares them).
 """
 
 from __future__ import annotations
@@ -62,9 +62,8 @@ class EncodedJSON(ASGIResponse):
 
     __slots__ = ()
 
-    def __init__(
-        self, content: Any, status_code: int = 200
-    ) -> None:  # no super().__init__: nothing of it is used
+    def __init__(self, content: Any, status_code: int = 200) -> None:
+        # No super().__init__(): its header objects and media-type handling are what we skip.
         self.body = _encoder.encode(content)
         self.status_code = status_code
         self.background = None

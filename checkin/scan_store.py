@@ -45,11 +45,11 @@ _NO_PRIOR = (
     "CAST(NULL AS BOOLEAN) AS prior_admitted, CAST(NULL AS BOOLEAN) AS prior_conflict, "
     "CAST(NULL AS INTEGER) AS prior_registration, CAST(NULL AS INTEGER) AS prior_list"
 )
-_PRIOR_CTE = (
+PRIOR_CTE = (
     "prior AS (SELECT id, code, admitted, conflict, registration, checkin_list, nonce_key "
     "FROM luyan_checkin WHERE nonce_key {match})"
 )
-_BY_REGISTRATION_CTE = (
+BY_REGISTRATION_CTE = (
     "by_registration(reg, lst) AS (SELECT reg, lst FROM {source} "
     "UNION SELECT registration, checkin_list FROM prior WHERE registration IS NOT NULL)"
 )
@@ -72,8 +72,8 @@ TOKEN_STATE_SQL = _BY_TOKEN.replace(
     "{source}", "(SELECT CAST($1 AS TEXT) AS tok, CAST($2 AS INTEGER) AS lst) AS s"
 )
 PG_READ_SQL = (
-    f"WITH {_PRIOR_CTE.format(match='= ANY($1::text[])')}, "
-    f"{_BY_REGISTRATION_CTE.format(source='unnest($4::int[], $5::int[]) AS u(reg, lst)')} "
+    f"WITH {PRIOR_CTE.format(match='= ANY($1::text[])')}, "
+    f"{BY_REGISTRATION_CTE.format(source='unnest($4::int[], $5::int[]) AS u(reg, lst)')} "
     + _BY_TOKEN.replace("{source}", "unnest($2::text[], $3::int[]) AS s(tok, lst)")
     + f" UNION ALL {_BY_REGISTRATION} UNION ALL {_PRIOR_ROWS}"
 )

@@ -28,8 +28,10 @@ import msgspec
 from checkin.scan_plan import Plan, plan_batch
 from checkin.scan_rules import ScanJob, TicketState
 from checkin.scan_store import (
+    BY_REGISTRATION_CTE,
     CHECKIN_COLUMNS,
     PRESENCE_COLUMNS,
+    PRIOR_CTE,
     STATE_COLUMNS,
     STATE_JOINS,
     recognise,
@@ -69,12 +71,10 @@ def read_sql(nonces: int, tokens: int, registrations: int, devices: int) -> str:
         return ", ".join("?" * count)
 
     return f"""
-WITH prior AS (
-  SELECT {_PRIOR_FIELDS} FROM luyan_checkin WHERE nonce_key IN ({marks(nonces)})
-), st(tok, lst) AS ({pairs(tokens)}), sr(reg, lst) AS ({pairs(registrations)}),
-by_registration(reg, lst) AS (
-  SELECT reg, lst FROM sr UNION SELECT registration, checkin_list FROM prior WHERE registration IS NOT NULL
-), tickets AS (
+WITH {PRIOR_CTE.format(match=f"IN ({marks(nonces)})")},
+st(tok, lst) AS ({pairs(tokens)}), sr(reg, lst) AS ({pairs(registrations)}),
+{BY_REGISTRATION_CTE.format(source="sr")},
+tickets AS (
   SELECT s.tok AS tok, issued.serial AS token_serial, s.lst AS list_id, {STATE_COLUMNS}
     FROM st AS s JOIN luyan_ticket_token issued ON issued.token = s.tok
     JOIN luyan_registration r ON r.id = issued.registration {STATE_JOINS.format(list="s.lst")}
