@@ -14,7 +14,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from app.auth import current_user, requires_login, requires_organiser
-from events.retreats import manifests, room_assignment, rooms, transport
+from events.retreats import manifests, room_assignment, room_changes, rooms, transport
 from events.retreats.lodging_schemas import (
     AssignmentResult,
     Direction,
@@ -126,13 +126,13 @@ class LodgingController(Controller):
         **ORGANISER,
     )
     async def move(self, request: Request, event_id: FromPath[int], data: JSONBody[MoveRequest]) -> PartyRead:
-        return await room_assignment.move_party(current_user(request), event_id, data)
+        return await room_changes.move_party(current_user(request), event_id, data)
 
     @post("/assignment/swap", status_code=HTTP_200_OK, summary="Swap the rooms of two parties", **ORGANISER)
     async def swap(
         self, request: Request, event_id: FromPath[int], data: JSONBody[SwapRequest]
     ) -> list[PartyRead]:
-        return await room_assignment.swap_parties(current_user(request), event_id, data)
+        return await room_changes.swap_parties(current_user(request), event_id, data)
 
     @post(
         "/assignment/release", status_code=HTTP_200_OK, summary="Take a party out of its rooms", **ORGANISER
@@ -140,7 +140,7 @@ class LodgingController(Controller):
     async def release(
         self, request: Request, event_id: FromPath[int], data: JSONBody[ReleaseRequest]
     ) -> PartyRead:
-        return await room_assignment.release_party(current_user(request), event_id, data)
+        return await room_changes.release_party(current_user(request), event_id, data)
 
     # -- travel -----------------------------------------------------------------------------
     @get(

@@ -21,7 +21,7 @@ from app.i18n import N_, _
 from app.templating import page, set_flash
 from events.access import organiser_event
 from events.page_helpers import checkboxes, local_datetimes, translated_errors
-from events.retreats import manifests, room_assignment, rooms, transport
+from events.retreats import manifests, room_assignment, room_changes, rooms, transport
 from events.retreats.lodging_controllers import csv_response
 from events.retreats.lodging_schemas import (
     HotelCreate,
@@ -198,9 +198,9 @@ async def plan_change(
     user = current_user(request)
     schemas = {"move": MoveRequest, "swap": SwapRequest, "release": ReleaseRequest}
     services = {
-        "move": room_assignment.move_party,
-        "swap": room_assignment.swap_parties,
-        "release": room_assignment.release_party,
+        "move": room_changes.move_party,
+        "swap": room_changes.swap_parties,
+        "release": room_changes.release_party,
     }
     if action == "auto":
         result = await room_assignment.auto_assign(user, event_id)

@@ -1,4 +1,5 @@
-"""Who sleeps where: parties, the automatic room assignment and the organiser's manual changes.
+"""Who sleeps where: parties and the automatic room assignment (the organiser's manual changes
+are in ``events.retreats.room_changes``).
 
 A party is a guest's confirmed registration and its confirmed companions; it stays from its
 arrival day to the night before its departure day (its travel plans), else every night of the
@@ -17,18 +18,13 @@ from typing import Any
 
 from app.auth import CurrentUser
 from app.db import is_sqlite
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, NotFound
 from app.i18n import N_, localized
 from events.access import organiser_event
 from events.retreats.lodging_schemas import (
     AssignmentResult,
-    MoveRequest,
     PartyRead,
-    ReleaseRequest,
-    RoomTaken,
-    RoomTooSmall,
     Stay,
-    SwapRequest,
     UnplacedParty,
 )
 from events.retreats.rooms import event_nights, event_rooms, local_day, nights_between
@@ -171,7 +167,7 @@ async def list_parties(user: CurrentUser, event_id: int) -> list[PartyRead]:
     return await party_stays(await organiser_event(user, event_id))
 
 
-async def _one(event: dict[str, Any], guest_registration_id: int) -> PartyRead:
+async def party_read(event: dict[str, Any], guest_registration_id: int) -> PartyRead:
     for party in await party_stays(event):
         if party.guest_registration_id == guest_registration_id:
             return party
@@ -179,7 +175,7 @@ async def _one(event: dict[str, Any], guest_registration_id: int) -> PartyRead:
 
 
 # -- writing ----------------------------------------------------------------------------------------
-async def _lock_event(event_id: int) -> None:
+async def lock_event(event_id: int) -> None:
     """Queue the lodging writers of one event (PostgreSQL; SQLite writers are serialised anyway)."""
     if not is_sqlite():
         await Event.select(Event.id).where(Event.id == event_id).lock_rows("NO KEY UPDATE")
@@ -223,7 +219,7 @@ async def _auto_pass(event: dict[str, Any], actor_id: int | None) -> AssignmentR
     parties = await event_parties(event)
     rooms = await event_rooms(event["id"])
     async with RoomNight._meta.db.transaction():
-        await _lock_event(event["id"])
+        await lock_event(event["id"])
         taken = await _taken(event["id"])
         occupied = {(r["room"], r["night"]): r["guest_registration"] for r in taken}
         has: dict[int, dict[str, int]] = {}
@@ -275,129 +271,3 @@ async def assign_rooms(event: dict[str, Any], actor_id: int | None = None) -> As
 
 async def auto_assign(user: CurrentUser, event_id: int) -> AssignmentResult:
     return await assign_rooms(await organiser_event(user, event_id), user.id)
-
-
-def _nights(requested: list[str] | None, default: list[str]) -> list[str]:
-    nights = sorted(set(requested if requested else default))
-    for night in nights:
-        try:
-            dt.date.fromisoformat(night)
-        except ValueError as exc:
-            raise InvalidInput({"nights": N_("Use dates such as 2026-05-01.")}) from exc
-    if not nights:
-        raise InvalidInput({"nights": N_("Choose at least one night.")})
-    return nights
-
-
-def _check_fits(room: dict[str, Any], size: int) -> None:
-    if room["beds"] < size:
-        raise RoomTooSmall(
-            {"room_id": N_("This room does not sleep the whole party.")},
-            N_("Room %(room)s sleeps %(beds)s; the party has %(size)s people."),
-            room=room["number"],
-            beds=room["beds"],
-            size=size,
-        )
-
-
-def _clash(room: dict[str, Any], nights: list[str], occupant: int | None = None) -> RoomTaken:
-    clashes = [
-        {"night": n, "room_id": room["id"], "room": room["number"], "guest_registration_id": occupant}
-        for n in nights
-    ]
-    return RoomTaken(room=room["number"], night=nights[0], extra={"clashes": clashes})
-
-
-async def move_party(user: CurrentUser, event_id: int, data: MoveRequest) -> PartyRead:
-    """Put a party in ``data.room_id`` for some or all of its nights (409 if anyone else is there)."""
-    event = await organiser_event(user, event_id)
-    party = await party_of(event, data.guest_registration_id)
-    room = next((r for r in await event_rooms(event_id) if r["id"] == data.room_id), None)
-    if room is None:
-        raise NotFound()
-    nights = _nights(data.nights, party.nights)
-    _check_fits(room, party.size)
-    closed = [n for n in nights if not room["first_night"] <= n <= room["last_night"]]
-    if closed:
-        raise InvalidInput({"nights": N_("The room is not available on some of these nights.")})
-    try:
-        async with RoomNight._meta.db.transaction():
-            await _lock_event(event_id)
-            others = await RoomNight.select(RoomNight.night, RoomNight.guest_registration).where(
-                (RoomNight.room == room["id"])
-                & RoomNight.night.is_in(nights)
-                & (RoomNight.guest_registration != party.guest_registration_id)
-            )
-            if others:
-                first = min(others, key=lambda r: r["night"])
-                raise _clash(room, sorted(r["night"] for r in others), first["guest_registration"])
-            await RoomNight.delete().where(
-                (RoomNight.guest_registration == party.guest_registration_id) & RoomNight.night.is_in(nights)
-            )
-            await RoomNight.insert(
-                *[
-                    RoomNight(
-                        room=room["id"],
-                        night=n,
-                        guest_registration=party.guest_registration_id,
-                        assigned_by=user.id,
-                    )
-                    for n in nights
-                ]
-            )
-    except RoomTaken:
-        raise
-    except Exception as exc:  # a concurrent writer got there between the check and the insert
-        if is_room_clash(exc):
-            raise _clash(room, nights) from exc
-        raise
-    return await _one(event, party.guest_registration_id)
-
-
-async def swap_parties(user: CurrentUser, event_id: int, data: SwapRequest) -> list[PartyRead]:
-    """Exchange the rooms of two parties on the nights both have one (or the nights given)."""
-    event = await organiser_event(user, event_id)
-    first = await party_of(event, data.first_guest_registration_id)
-    second = await party_of(event, data.second_guest_registration_id)
-    if first.guest_registration_id == second.guest_registration_id:
-        raise InvalidInput({"second_guest_registration_id": N_("Choose two different parties.")})
-    rooms = {r["id"]: r for r in await event_rooms(event_id)}
-    ids = [first.guest_registration_id, second.guest_registration_id]
-    try:
-        async with RoomNight._meta.db.transaction():
-            await _lock_event(event_id)
-            rows = await RoomNight.select().where(RoomNight.guest_registration.is_in(ids))
-            a = {r["night"]: r["room"] for r in rows if r["guest_registration"] == ids[0]}
-            b = {r["night"]: r["room"] for r in rows if r["guest_registration"] == ids[1]}
-            nights = _nights(data.nights, sorted(set(a) & set(b)))
-            if any(n not in a or n not in b for n in nights):
-                raise InvalidInput({"nights": N_("Both parties need a room on every night to swap.")})
-            for night in nights:
-                _check_fits(rooms[b[night]], first.size)
-                _check_fits(rooms[a[night]], second.size)
-            await RoomNight.delete().where(
-                RoomNight.guest_registration.is_in(ids) & RoomNight.night.is_in(nights)
-            )
-            swapped = [(b[n], n, ids[0]) for n in nights] + [(a[n], n, ids[1]) for n in nights]
-            await RoomNight.insert(
-                *[
-                    RoomNight(room=r, night=n, guest_registration=g, assigned_by=user.id)
-                    for r, n, g in swapped
-                ]
-            )
-    except Exception as exc:
-        if is_room_clash(exc):
-            raise Conflict(N_("Rooms changed while swapping. Please try again.")) from exc
-        raise
-    return [await _one(event, ids[0]), await _one(event, ids[1])]
-
-
-async def release_party(user: CurrentUser, event_id: int, data: ReleaseRequest) -> PartyRead:
-    """Take a party out of its rooms (some nights or all); the next automatic pass may refill them."""
-    event = await organiser_event(user, event_id)
-    party = await party_of(event, data.guest_registration_id)
-    query = RoomNight.delete().where(RoomNight.guest_registration == party.guest_registration_id)
-    if data.nights:
-        query = query.where(RoomNight.night.is_in(_nights(data.nights, party.nights)))
-    await query
-    return await _one(event, party.guest_registration_id)
